@@ -1,0 +1,1 @@
+"""CineWeave domain and adapters, shared by every function."""

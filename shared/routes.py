@@ -1,0 +1,35 @@
+"""The public HTTP surface: which function serves which path (DESIGN.md §5).
+
+One table for the local router, the load balancer's URL map and the tests. Rules use werkzeug syntax;
+each function re-matches its own sub-paths, so the table only needs to pick the function.
+"""
+
+from typing import NamedTuple
+
+
+class Route(NamedTuple):
+    function: str
+    methods: tuple[str, ...]
+    rule: str
+
+
+ROUTES: tuple[Route, ...] = (
+    Route("create_job", ("POST",), "/api/jobs/create"),
+    Route("cancel_job", ("POST",), "/api/jobs/<job_id>/cancel"),
+    Route("get_job", ("GET",), "/api/jobs"),
+    Route("get_job", ("GET",), "/api/jobs/<job_id>"),
+    Route("credits", ("GET",), "/api/credits"),
+    Route("credits", ("GET",), "/api/credits/ledger"),
+    Route("create_upload", ("POST",), "/api/uploads"),
+    Route("plans", ("GET",), "/api/plans"),
+    Route("runpod_webhook", ("POST",), "/api/webhooks/runpod"),
+    Route("dispatch_job", ("POST",), "/api/tasks/dispatch"),
+    Route("sweep", ("POST",), "/api/tasks/sweep"),
+    Route("admin", ("GET",), "/api/admin/overview"),
+    Route("admin", ("GET",), "/api/admin/jobs"),
+    Route("admin", ("GET",), "/api/admin/users"),
+    Route("admin", ("POST",), "/api/admin/users/<uid>/credits"),
+    Route("health", ("GET",), "/api/healthz"),
+)
+
+FUNCTIONS: tuple[str, ...] = tuple(dict.fromkeys(route.function for route in ROUTES))
