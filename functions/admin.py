@@ -1,0 +1,50 @@
+"""/api/admin/* — the admin console's API; every call needs the `admin` claim."""
+
+import functions_framework
+
+from shared import errors
+from shared.container import services
+from shared.http import Endpoint, json_body, json_response, parse, query_int
+from shared.models import CreditAdjustment, JobStatus
+
+endpoint = Endpoint("admin")
+
+
+@endpoint.route("/api/admin/overview")
+def overview(request):
+    app = services()
+    app.users.admin(request)
+    return json_response(app.admin.overview())
+
+
+@endpoint.route("/api/admin/jobs")
+def jobs(request):
+    app = services()
+    app.users.admin(request)
+    status = request.args.get("status") or None
+    if status and status not in {s.value for s in JobStatus}:
+        raise errors.InvalidArgument(f"status must be one of {', '.join(s.value for s in JobStatus)}.", field="status")
+    limit = query_int(request, "limit", 50, low=1, high=200)
+    return json_response(app.admin.jobs(status, limit, request.args.get("cursor")))
+
+
+@endpoint.route("/api/admin/users")
+def users(request):
+    app = services()
+    app.users.admin(request)
+    limit = query_int(request, "limit", 50, low=1, high=200)
+    return json_response(app.admin.users(limit, request.args.get("cursor")))
+
+
+@endpoint.route("/api/admin/users/<uid>/credits", methods=("POST",))
+def adjust(request, uid):
+    app = services()
+    admin_user = app.users.admin(request)
+    change = parse(CreditAdjustment, json_body(request))
+    answer = app.admin.adjust(admin_user.uid, uid, change.delta, change.reason, request.headers.get("Idempotency-Key"))
+    return json_response(answer)
+
+
+@functions_framework.http
+def admin(request):
+    return endpoint(request)

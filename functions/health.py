@@ -1,0 +1,17 @@
+"""GET /api/healthz — liveness."""
+
+import functions_framework
+
+from shared.http import Endpoint, json_response
+
+endpoint = Endpoint("health")
+
+
+@endpoint.route("/api/healthz")
+def ok(request):
+    return json_response({"ok": True})
+
+
+@functions_framework.http
+def health(request):
+    return endpoint(request)

@@ -1,0 +1,20 @@
+"""POST /api/tasks/sweep — Cloud Scheduler's reconciliation pass: refunds, retries, expiry."""
+
+import functions_framework
+
+from shared.container import services
+from shared.http import Endpoint, json_response
+
+endpoint = Endpoint("sweep")
+
+
+@endpoint.route("/api/tasks/sweep", methods=("POST",))
+def run(request):
+    app = services()
+    app.internal.check(request)
+    return json_response({"ok": True, "counts": app.sweeper.run()})
+
+
+@functions_framework.http
+def sweep(request):
+    return endpoint(request)

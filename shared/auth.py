@@ -1,0 +1,110 @@
+"""Who is calling: Firebase ID tokens for users, OIDC (or the local secret) for internal calls, and the
+per-job token that RunPod webhooks carry."""
+
+import dataclasses
+import hmac
+import time
+
+import flask
+import jwt
+
+from shared import errors
+from shared.config import Settings
+
+WEBHOOK_AUDIENCE = "cineweave-runpod-webhook"
+
+
+@dataclasses.dataclass(frozen=True)
+class User:
+    uid: str
+    email: str | None
+    admin: bool
+
+
+def bearer_token(request: flask.Request) -> str:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise errors.Unauthenticated("Sign in first: send 'Authorization: Bearer <ID token>'.")
+    return token.strip()
+
+
+class UserVerifier:
+    """Verifies Firebase ID tokens with firebase-admin (the Auth emulator when FIREBASE_AUTH_EMULATOR_HOST is set)."""
+
+    def __init__(self, project_id: str):
+        import firebase_admin
+
+        try:
+            self.app = firebase_admin.get_app("cineweave")
+        except ValueError:
+            self.app = firebase_admin.initialize_app(options={"projectId": project_id}, name="cineweave")
+
+    def verify(self, token: str) -> User:
+        from firebase_admin import auth
+
+        try:
+            claims = auth.verify_id_token(token, app=self.app)
+        except (auth.ExpiredIdTokenError, auth.RevokedIdTokenError):
+            raise errors.Unauthenticated("Your session has expired; sign in again.") from None
+        except (auth.InvalidIdTokenError, ValueError):
+            raise errors.Unauthenticated("The ID token is not valid.") from None
+        # The emulator path of firebase-admin skips the expiry check; enforce it everywhere.
+        if int(claims.get("exp", 0)) <= time.time():
+            raise errors.Unauthenticated("Your session has expired; sign in again.")
+        return User(uid=claims["uid"], email=claims.get("email"), admin=claims.get("admin") is True)
+
+    def user(self, request: flask.Request) -> User:
+        return self.verify(bearer_token(request))
+
+    def admin(self, request: flask.Request) -> User:
+        user = self.user(request)
+        if not user.admin:
+            raise errors.Forbidden("This needs an administrator account.")
+        return user
+
+
+class InternalCaller:
+    """Cloud Tasks and Cloud Scheduler sign their calls with OIDC; the local stack uses a shared secret."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+
+    def check(self, request: flask.Request) -> None:
+        token = bearer_token(request)
+        if self.settings.env != "production":
+            if not hmac.compare_digest(token.encode(), self.settings.internal_task_secret.encode()):
+                raise errors.Unauthenticated("Internal calls need the task secret.")
+            return
+        from google.auth.transport import requests as google_requests
+        from google.oauth2 import id_token
+
+        try:
+            claims = id_token.verify_oauth2_token(
+                token, google_requests.Request(), audience=self.settings.internal_audience
+            )
+        except ValueError:
+            raise errors.Unauthenticated("The OIDC token is not valid.") from None
+        if claims.get("email") not in self.settings.internal_invokers or not claims.get("email_verified"):
+            raise errors.Forbidden("This caller may not invoke internal functions.")
+
+
+class WebhookTokens:
+    """A short HS256 token per job, carried in the webhook URL RunPod calls back (RunPod does not sign)."""
+
+    def __init__(self, secret: str):
+        self.secret = secret
+
+    def issue(self, job_id: str, ttl_sec: int) -> str:
+        now = int(time.time())
+        claims = {"sub": job_id, "aud": WEBHOOK_AUDIENCE, "iat": now, "exp": now + ttl_sec}
+        return jwt.encode(claims, self.secret, algorithm="HS256")
+
+    def job_id(self, token: str | None) -> str:
+        if not token:
+            raise errors.Unauthenticated("The webhook token is missing.")
+        try:
+            claims = jwt.decode(token, self.secret, algorithms=["HS256"], audience=WEBHOOK_AUDIENCE)
+        except jwt.PyJWTError:
+            raise errors.Unauthenticated("The webhook token is not valid.") from None
+        return claims["sub"]

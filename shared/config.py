@@ -1,0 +1,78 @@
+"""Settings, read from the environment once and validated.
+
+In production a placeholder secret is refused, so a half-configured deployment fails at start-up instead of
+accepting forged webhooks.
+"""
+
+import functools
+import os
+from typing import Literal
+
+from pydantic import BaseModel, Field, ValidationError, model_validator
+
+LOCAL_SECRET = "local-development-secret-not-for-production"
+PLACEHOLDER_SECRETS = {"", "change-me", "test", "local", LOCAL_SECRET}
+
+
+class Settings(BaseModel):
+    env: Literal["local", "test", "production"] = "local"
+    project_id: str = "demo-cineweave"
+    public_base_url: str = "http://127.0.0.1:8080"
+
+    s3_endpoint_url: str | None = None
+    s3_bucket: str = "cineweave-outputs"
+    s3_access_key_id: str = "test"
+    s3_secret_access_key: str = "test"
+    s3_region: str = "auto"
+
+    queue_backend: Literal["local", "cloud_tasks"] = "local"
+    dispatch_url: str = "http://127.0.0.1:8080/api/tasks/dispatch"
+    tasks_queue: str | None = None  # projects/P/locations/L/queues/Q
+    tasks_service_account: str | None = None
+    internal_task_secret: str = LOCAL_SECRET
+    internal_audience: str | None = None  # OIDC audience expected on Cloud Tasks / Scheduler calls
+    internal_invokers: tuple[str, ...] = ()  # service-account emails allowed to call internal functions
+
+    runpod_api_base: str = "http://127.0.0.1:8091/v2"
+    runpod_endpoint_id: str = "local"
+    runpod_api_key: str = "local"
+
+    webhook_token_secret: str = LOCAL_SECRET
+
+    max_active_jobs: int = Field(default=5, ge=1)
+    prompt_max_chars: int = Field(default=2000, ge=1)
+    upload_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1)
+    video_ttl_hours: int = Field(default=24, ge=1)
+
+    @model_validator(mode="after")
+    def _no_placeholders_in_production(self) -> "Settings":
+        if self.env != "production":
+            return self
+        for name in ("internal_task_secret", "webhook_token_secret", "runpod_api_key", "s3_secret_access_key"):
+            if getattr(self, name) in PLACEHOLDER_SECRETS:
+                raise ValueError(f"{name.upper()} is a placeholder; set a real secret in production")
+        for name in ("internal_task_secret", "webhook_token_secret"):
+            if len(getattr(self, name)) < 32:
+                raise ValueError(f"{name.upper()} must be at least 32 characters in production")
+        if self.queue_backend != "cloud_tasks":
+            raise ValueError("QUEUE_BACKEND must be cloud_tasks in production")
+        return self
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> "Settings":
+        environ = os.environ if environ is None else environ
+        values = {}
+        for name in cls.model_fields:
+            key = "CINEWEAVE_ENV" if name == "env" else ("GOOGLE_CLOUD_PROJECT" if name == "project_id" else name.upper())
+            if key in environ:
+                raw = environ[key]
+                values[name] = tuple(filter(None, raw.split(","))) if name == "internal_invokers" else raw
+        try:
+            return cls(**values)
+        except ValidationError as exc:
+            raise RuntimeError(f"invalid configuration: {exc}") from exc
+
+
+@functools.cache
+def get_settings() -> Settings:
+    return Settings.from_env()

@@ -1,0 +1,110 @@
+"""The composition root: builds each adapter on first use, so a function only pays for what it touches."""
+
+import functools
+
+from shared.config import Settings, get_settings
+
+
+class Services:
+    def __init__(self, settings: Settings | None = None, **overrides):
+        self.settings = settings or get_settings()
+        for name, value in overrides.items():
+            setattr(self, name, value)  # shadows the cached_property of the same name
+
+    @functools.cached_property
+    def db(self):
+        from shared import store
+
+        return store.make_client(self.settings.project_id)
+
+    @functools.cached_property
+    def objects(self):
+        from shared import storage
+
+        return storage.ObjectStore(storage.make_client(self.settings), self.settings.s3_bucket)
+
+    @functools.cached_property
+    def users(self):
+        from shared.auth import UserVerifier
+
+        return UserVerifier(self.settings.project_id)
+
+    @functools.cached_property
+    def internal(self):
+        from shared.auth import InternalCaller
+
+        return InternalCaller(self.settings)
+
+    @functools.cached_property
+    def tokens(self):
+        from shared.auth import WebhookTokens
+
+        return WebhookTokens(self.settings.webhook_token_secret)
+
+    @functools.cached_property
+    def queue(self):
+        from shared import queue
+
+        s = self.settings
+        if s.queue_backend == "cloud_tasks":
+            return queue.CloudTasksQueue(s.tasks_queue, s.dispatch_url, s.tasks_service_account, s.internal_audience)
+        return queue.LocalQueue(s.dispatch_url, s.internal_task_secret)
+
+    @functools.cached_property
+    def gpu(self):
+        from shared.gpu import RunPodClient
+
+        s = self.settings
+        return RunPodClient(s.runpod_api_base, s.runpod_endpoint_id, s.runpod_api_key)
+
+    @functools.cached_property
+    def credits(self):
+        from shared.credits import CreditService
+
+        return CreditService(self.db)
+
+    @functools.cached_property
+    def jobs(self):
+        from shared.jobs import JobService
+
+        return JobService(self.db, self.settings, self.objects, self.queue, self.gpu)
+
+    @functools.cached_property
+    def lifecycle(self):
+        from shared.lifecycle import JobLifecycle
+
+        return JobLifecycle(self.db, self.settings, self.objects, self.gpu, self.tokens)
+
+    @functools.cached_property
+    def sweeper(self):
+        from shared.sweep import Sweeper
+
+        return Sweeper(self.db, self.lifecycle, self.queue, self.objects)
+
+    @functools.cached_property
+    def uploads(self):
+        from shared.uploads import UploadService
+
+        return UploadService(self.objects, self.settings.upload_max_bytes)
+
+    @functools.cached_property
+    def admin(self):
+        from shared.admin import AdminService
+
+        return AdminService(self.db, self.credits)
+
+
+_current: Services | None = None
+
+
+def services() -> Services:
+    global _current
+    if _current is None:
+        _current = Services()
+    return _current
+
+
+def use(replacement: Services | None) -> None:
+    """Swap the process-wide services (tests); None rebuilds from the environment on next use."""
+    global _current
+    _current = replacement

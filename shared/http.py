@@ -1,0 +1,106 @@
+"""What every entry point shares: sub-path routing, JSON bodies and errors as JSON (DESIGN.md §5)."""
+
+from collections.abc import Callable
+
+import flask
+import pydantic
+from werkzeug.exceptions import MethodNotAllowed as _MethodNotAllowed
+from werkzeug.exceptions import NotFound as _NotFound
+from werkzeug.routing import Map, Rule
+
+from shared import errors
+from shared.log import fields, get_logger
+from shared.routes import ROUTES
+
+log = get_logger("http")
+
+MAX_JSON_BYTES = 64 * 1024
+
+
+def json_response(body: dict, status: int = 200, headers: dict | None = None) -> flask.Response:
+    response = flask.make_response(flask.json.dumps(body), status)
+    response.headers["Content-Type"] = "application/json"
+    response.headers["Cache-Control"] = "no-store"
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def error_response(error: errors.CineWeaveError) -> flask.Response:
+    headers = {}
+    if hasattr(error, "retry_after"):
+        headers["Retry-After"] = str(error.retry_after)
+    return json_response(error.to_body(), error.status, headers)
+
+
+def json_body(request: flask.Request) -> dict:
+    if request.content_length and request.content_length > MAX_JSON_BYTES:
+        raise errors.TooLarge(f"The request body is larger than {MAX_JSON_BYTES} bytes.")
+    body = request.get_json(silent=True, force=True)
+    if not isinstance(body, dict):
+        raise errors.InvalidArgument("The request body must be a JSON object.")
+    return body
+
+
+def parse(model: type[pydantic.BaseModel], data: dict) -> pydantic.BaseModel:
+    """Validate into a model; the first problem becomes a 400 naming its field."""
+    try:
+        return model.model_validate(data)
+    except pydantic.ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(part) for part in first["loc"]) or None
+        message = first["msg"].removeprefix("Value error, ")
+        raise errors.InvalidArgument(f"{field}: {message}" if field else message, field=field) from None
+
+
+def query_int(request: flask.Request, name: str, default: int, *, low: int, high: int) -> int:
+    raw = request.args.get(name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise errors.InvalidArgument(f"{name} must be a whole number.", field=name) from None
+    if not low <= value <= high:
+        raise errors.InvalidArgument(f"{name} must be between {low} and {high}.", field=name)
+    return value
+
+
+class Endpoint:
+    """One function's routes: matches the sub-path, calls the view, maps every failure to a JSON answer."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self._rules = Map()
+        self._views: dict[str, Callable] = {}
+
+    def route(self, rule: str, methods: tuple[str, ...] = ("GET",)):
+        if not any(r.function == self.name and r.rule == rule and set(methods) <= set(r.methods) for r in ROUTES):
+            raise ValueError(f"{self.name}: {methods} {rule} is not in shared/routes.py")
+
+        def register(view: Callable) -> Callable:
+            key = f"{view.__name__}:{rule}"
+            self._rules.add(Rule(rule, methods=list(methods), endpoint=key))
+            self._views[key] = view
+            return view
+
+        return register
+
+    def __call__(self, request: flask.Request) -> flask.Response:
+        try:
+            key, args = self._rules.bind_to_environ(request.environ).match()
+            return self._views[key](request, **args)
+        except _NotFound:
+            return error_response(errors.NotFound(f"No such API path: {request.path}"))
+        except _MethodNotAllowed:
+            return error_response(errors.MethodNotAllowed(f"{request.method} is not allowed on {request.path}."))
+        except errors.CineWeaveError as error:
+            if error.status >= 500:
+                log.warning(error.message, extra=fields(function=self.name, code=error.code))
+            return error_response(error)
+        except Exception:
+            log.exception("unhandled error", extra=fields(function=self.name, path=request.path))
+            return json_response(
+                {"error": {"code": "internal", "message": "Something went wrong on our side; it has been logged."}},
+                500,
+            )
