@@ -1,0 +1,206 @@
+"""Clip rendering with diffusers' Wan 2.2 TI2V pipelines: text/image → frames, chained 5 s segments."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+import torch
+from diffusers import WanImageToVideoPipeline, WanPipeline
+from PIL import Image
+
+from worker.errors import Canceled, OutOfMemory
+from worker.images import fit_image
+from worker.pipeline.presets import (
+    FRAMES_PER_SEGMENT, NATIVE_FPS, SIZE_MULTIPLE, Preset, chained_frame_count, render_size, segment_count,
+    segment_seed,
+)
+
+# Wan's official default negative prompt (Wan 2.x `sample_neg_prompt`).
+DEFAULT_NEGATIVE_PROMPT = (
+    "色调艳丽，过曝，静态，细节模糊不清，字幕，风格，作品，画作，画面，静止，整体发灰，"
+    "最差质量，低质量，JPEG压缩残留，丑陋的，残缺的，多余的手指，画得不好的手部，"
+    "画得不好的脸部，畸形的，毁容的，形态畸形的肢体，手指融合，静止不动的画面，"
+    "杂乱的背景，三条腿，背景人很多，倒着走"
+)
+MAX_SEQUENCE_LENGTH = 512
+
+# on_progress(stage, fraction of the render done, seconds of render left or None)
+ProgressFn = Callable[[str, float, "float | None"], None]
+# on_segment(index, frames of that segment as rendered, conditioning image or None)
+SegmentFn = Callable[[int, np.ndarray, "Image.Image | None"], None]
+
+
+@dataclass
+class ClipRequest:
+    prompt: str
+    duration_sec: int
+    seed: int
+    width: int  # render size in pixels, a multiple of 32
+    height: int
+    negative_prompt: str | None = None
+    image: Image.Image | None = None  # first frame; resized and center-cropped to the render size
+    fps: int = NATIVE_FPS
+    steps: int | None = None  # None: the preset's
+    frames_per_segment: int = FRAMES_PER_SEGMENT  # 4k + 1; shorter only to keep tests fast
+
+
+@dataclass
+class Clip:
+    frames: np.ndarray  # (T, H, W, 3) uint8 RGB
+    fps: int
+    seed: int
+    segment_seeds: list[int]
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def width(self) -> int:
+        return int(self.frames.shape[2])
+
+    @property
+    def height(self) -> int:
+        return int(self.frames.shape[1])
+
+
+class _RenderClock:
+    """Fraction done and ETA over all segments; each segment is denoise steps then one VAE decode."""
+
+    def __init__(self, segments: int, decode_share: float, on_progress: ProgressFn | None):
+        self.segments, self.decode_share, self.on_progress = segments, decode_share, on_progress
+        self.started = time.monotonic()
+
+    def emit(self, stage: str, segment: int, within: float) -> None:
+        if self.on_progress is None:
+            return
+        fraction = min(1.0, (segment + within) / self.segments)
+        elapsed = time.monotonic() - self.started
+        eta = elapsed / fraction * (1.0 - fraction) if fraction > 0 else None
+        self.on_progress(stage, fraction, eta)
+
+    def step(self, segment: int, done: int, total: int) -> None:
+        denoised = (1.0 - self.decode_share) * done / max(1, total)
+        self.emit("decoding" if done >= total else "denoising", segment, denoised)
+
+
+class VideoGenerator:
+    """Owns one set of Wan components and renders clips with them; build once per process."""
+
+    def __init__(self, preset: Preset, components: dict, device: str):
+        self.preset, self.device = preset, device
+        shared = dict(components)
+        # Text-to-video and image-to-video share every module (no second copy of the weights).
+        self.t2v = WanPipeline(**shared, expand_timesteps=True)
+        self.i2v = WanImageToVideoPipeline(**shared, expand_timesteps=True)
+        for pipe in (self.t2v, self.i2v):
+            pipe.set_progress_bar_config(disable=True)
+
+    @property
+    def vae(self):
+        return self.t2v.vae
+
+    def render_size(self, width: int, height: int) -> tuple[int, int]:
+        """The size this preset renders for a requested clip size."""
+        return render_size(width, height, self.preset.render_divisor)
+
+    def generate(self, request: ClipRequest, on_progress: ProgressFn | None = None,
+                 should_cancel: Callable[[], bool] | None = None, on_segment: SegmentFn | None = None) -> Clip:
+        """Render the clip; raises Canceled between steps once should_cancel() is true."""
+        _check_request(request)
+        try:
+            with torch.inference_mode():
+                return self._generate(request, on_progress, should_cancel or (lambda: False), on_segment)
+        except torch.cuda.OutOfMemoryError:
+            if torch.cuda.is_available():
+                torch.cuda.empty_cache()
+            raise OutOfMemory(f"The GPU ran out of memory rendering {request.width}x{request.height}.") from None
+        except MemoryError:
+            raise OutOfMemory(f"The worker ran out of memory rendering {request.width}x{request.height}.") from None
+
+    def _generate(self, request: ClipRequest, on_progress, should_cancel, on_segment) -> Clip:
+        def check_cancel() -> None:
+            if should_cancel():
+                raise Canceled()
+
+        timings = {"encoding_prompt": 0.0, "denoising": 0.0, "decoding": 0.0}
+        segments = segment_count(request.duration_sec)
+        steps = request.steps or self.preset.steps
+        guidance = self.preset.guidance_scale
+        check_cancel()
+        if on_progress:
+            on_progress("encoding_prompt", 0.0, None)
+        started = time.monotonic()
+        # Encoded once per clip and reused by every segment.
+        prompt_embeds, negative_embeds = self.t2v.encode_prompt(
+            request.prompt, request.negative_prompt or DEFAULT_NEGATIVE_PROMPT,
+            do_classifier_free_guidance=guidance > 1.0, max_sequence_length=MAX_SEQUENCE_LENGTH, device=self.device)
+        timings["encoding_prompt"] = time.monotonic() - started
+
+        total = chained_frame_count(segments, request.frames_per_segment)
+        video = np.empty((total, request.height, request.width, 3), dtype=np.uint8)
+        condition = fit_image(request.image, request.width, request.height) if request.image is not None else None
+        clock = _RenderClock(segments, self.preset.decode_share, on_progress)
+        seeds, filled = [], 0
+        for index in range(segments):
+            check_cancel()
+            seeds.append(segment_seed(request.seed, index))
+            started = time.monotonic()
+            latents = self._denoise(request, index, seeds[-1], condition, prompt_embeds, negative_embeds,
+                                    steps, guidance, clock, should_cancel)
+            timings["denoising"] += time.monotonic() - started
+            check_cancel()
+            started = time.monotonic()
+            frames = self._decode(latents)
+            timings["decoding"] += time.monotonic() - started
+            clock.emit("decoding", index, 1.0)
+            if on_segment:
+                on_segment(index, frames, condition)
+            # A later segment's first frame re-renders the conditioning frame already in the clip.
+            kept = frames if index == 0 else frames[1:]
+            video[filled:filled + len(kept)] = kept
+            filled += len(kept)
+            condition = Image.fromarray(frames[-1])
+        return Clip(frames=video, fps=request.fps, seed=request.seed, segment_seeds=seeds,
+                    timings={stage: round(seconds, 3) for stage, seconds in timings.items()})
+
+    def _denoise(self, request, index, seed, condition, prompt_embeds, negative_embeds, steps, guidance,
+                 clock: _RenderClock, should_cancel) -> torch.Tensor:
+        def on_step_end(pipe, step, _timestep, _tensors):
+            if should_cancel():
+                pipe._interrupt = True  # skip any remaining steps even if the raise were swallowed
+                raise Canceled()
+            clock.step(index, step + 1, pipe.num_timesteps)
+            return {}
+
+        # Noise comes from a CPU generator so a seed means the same clip on any device.
+        generator = torch.Generator("cpu").manual_seed(seed)
+        common = dict(
+            prompt_embeds=prompt_embeds, negative_prompt_embeds=negative_embeds,
+            height=request.height, width=request.width, num_frames=request.frames_per_segment,
+            num_inference_steps=steps, guidance_scale=guidance, generator=generator,
+            output_type="latent", callback_on_step_end=on_step_end,
+        )
+        if condition is None:
+            return self.t2v(**common).frames
+        # TI2V conditions by pinning the first latent frame to the encoded image.
+        return self.i2v(image=condition, **common).frames
+
+    def _decode(self, latents: torch.Tensor) -> np.ndarray:
+        """Latents → (T, H, W, 3) uint8, as WanPipeline decodes them but without a float copy on the host."""
+        vae = self.vae
+        latents = latents.to(device=vae.device, dtype=vae.dtype)
+        shape = (1, vae.config.z_dim, 1, 1, 1)
+        mean = torch.tensor(vae.config.latents_mean).view(shape).to(latents)
+        std = torch.tensor(vae.config.latents_std).view(shape).to(latents)
+        video = vae.decode(latents * std + mean, return_dict=False)[0][0]  # (C, T, H, W) in [-1, 1]
+        frames = ((video.float().clamp(-1.0, 1.0) + 1.0) * 127.5).round().to(torch.uint8)
+        return frames.permute(1, 2, 3, 0).contiguous().cpu().numpy()
+
+
+def _check_request(request: ClipRequest) -> None:
+    if request.width % SIZE_MULTIPLE or request.height % SIZE_MULTIPLE:
+        raise ValueError(f"render size must be multiples of {SIZE_MULTIPLE}, got {request.width}x{request.height}")
+    if request.frames_per_segment < 5 or request.frames_per_segment % 4 != 1:
+        raise ValueError(f"frames_per_segment must be 4k + 1 (>= 5), got {request.frames_per_segment}")
+    segment_count(request.duration_sec)
