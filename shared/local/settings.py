@@ -1,0 +1,83 @@
+"""Fixed names, ports and dev-only secrets of the local stack and of the test session (DESIGN.md §4)."""
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+RUN_DIR = REPO_ROOT / ".run"  # logs and generated config; ignored by git
+RULES_PATH = REPO_ROOT / "firestore_rules" / "firestore.rules"
+FRONTEND_DIST = REPO_ROOT / "frontend" / "dist"
+
+HOST = "127.0.0.1"
+PROJECT_ID = "demo-cineweave"
+BUCKET = "cineweave-outputs"
+# The Auth emulator ignores the key; clients still have to send one.
+FAKE_API_KEY = "fake-api-key"
+
+# Dev-only values: the local stack is never reachable from outside 127.0.0.1.
+LOCAL_WEBHOOK_TOKEN_SECRET = "local-webhook-token-secret-for-dev-only"
+LOCAL_INTERNAL_TASK_SECRET = "local-internal-task-secret-for-dev-only"
+LOCAL_RUNPOD_API_KEY = "local"
+S3_ACCESS_KEY_ID = "test"
+S3_SECRET_ACCESS_KEY = "test"
+S3_REGION = "auto"
+
+
+@dataclass(frozen=True)
+class EmulatorPorts:
+    firestore: int
+    auth: int
+    s3: int
+
+
+DEV_EMULATOR_PORTS = EmulatorPorts(firestore=8085, auth=9099, s3=9000)
+# CINEWEAVE_TEST_PORT_OFFSET shifts the test ports, so that two test sessions can share a machine.
+_TEST_OFFSET = int(os.environ.get("CINEWEAVE_TEST_PORT_OFFSET", "0"))
+TEST_EMULATOR_PORTS = EmulatorPorts(firestore=8185 + _TEST_OFFSET, auth=9199 + _TEST_OFFSET, s3=9100 + _TEST_OFFSET)
+DEV_API_PORT = 8080
+DEV_GPU_RUNNER_PORT = 8091
+
+
+def emulator_env(ports: EmulatorPorts) -> dict[str, str]:
+    """Variables that point the Google clients and boto3 at the emulators."""
+    return {
+        "GOOGLE_CLOUD_PROJECT": PROJECT_ID,
+        "FIRESTORE_EMULATOR_HOST": f"{HOST}:{ports.firestore}",
+        "FIREBASE_AUTH_EMULATOR_HOST": f"{HOST}:{ports.auth}",
+        "S3_ENDPOINT_URL": f"http://{HOST}:{ports.s3}",
+        "S3_BUCKET": BUCKET,
+        "S3_ACCESS_KEY_ID": S3_ACCESS_KEY_ID,
+        "S3_SECRET_ACCESS_KEY": S3_SECRET_ACCESS_KEY,
+        "S3_REGION": S3_REGION,
+    }
+
+
+def local_env(api_port: int = DEV_API_PORT, gpu_runner_port: int = DEV_GPU_RUNNER_PORT) -> dict[str, str]:
+    """Everything `make run` exports to the functions and the GPU runner."""
+    api = f"http://{HOST}:{api_port}"
+    return {
+        **emulator_env(DEV_EMULATOR_PORTS),
+        "CINEWEAVE_ENV": "local",
+        "PUBLIC_BASE_URL": api,
+        "QUEUE_BACKEND": "local",
+        "DISPATCH_URL": f"{api}/api/tasks/dispatch",
+        "INTERNAL_TASK_SECRET": LOCAL_INTERNAL_TASK_SECRET,
+        "WEBHOOK_TOKEN_SECRET": LOCAL_WEBHOOK_TOKEN_SECRET,
+        "RUNPOD_API_BASE": f"http://{HOST}:{gpu_runner_port}/v2",
+        "RUNPOD_ENDPOINT_ID": "local",
+        "RUNPOD_API_KEY": LOCAL_RUNPOD_API_KEY,
+        "WAN_PRESET": "tiny",
+    }
+
+
+def env_for_tests() -> dict[str, str]:
+    """The test session's variables; suites that start the router or runner override the URLs."""
+    return {
+        **emulator_env(TEST_EMULATOR_PORTS),
+        "CINEWEAVE_ENV": "test",
+        "PUBLIC_BASE_URL": f"http://{HOST}:8180",
+        "INTERNAL_TASK_SECRET": "test-internal-task-secret-for-tests-only",
+        "WEBHOOK_TOKEN_SECRET": "test-webhook-token-secret-for-tests-only",
+        "WAN_PRESET": "tiny",
+    }

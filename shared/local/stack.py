@@ -1,0 +1,203 @@
+"""The local stack that `make run` starts: `python -m shared.local.stack`.
+
+Starts the Firestore emulator, the Auth emulator, moto's S3 server (with the bucket), the local GPU runner
+(a supervised child process, restarted if it dies) and the API router on http://127.0.0.1:8080, then
+calls the sweep every 30 s. Ctrl-C stops everything it started. Logs of the children go to .run/.
+"""
+
+import logging
+import os
+import signal
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import requests
+
+from shared.local import settings
+from shared.local.processes import ManagedProcess, StackError, ensure_port_free, spawn, wait_ready
+
+log = logging.getLogger("cineweave.stack")
+
+SWEEP_EVERY_S = 30
+
+
+class SupervisedGpuRunner:
+    """Runs `python -m shared.local.gpu_runner` and starts it again whenever it exits unexpectedly."""
+
+    def __init__(self, port: int, env: dict[str, str], log_path: Path = settings.RUN_DIR / "gpu-runner.log"):
+        self.port = port
+        self.env = env
+        self.url = f"http://{settings.HOST}:{port}/v2"
+        self.log_path = log_path
+        self.process: ManagedProcess | None = None
+        self._stopping = threading.Event()
+        self._watcher = threading.Thread(target=self._watch, name="gpu-runner-supervisor", daemon=True)
+
+    def start(self) -> None:
+        self._spawn()
+        self._watcher.start()
+
+    def stop(self) -> None:
+        self._stopping.set()
+        if self.process is not None:
+            self.process.stop()
+
+    def _ready(self) -> bool:
+        try:
+            return requests.get(f"{self.url}/local/health", headers={"Authorization": "Bearer local"},
+                                timeout=2).ok
+        except requests.RequestException:
+            return False
+
+    def _spawn(self) -> None:
+        argv = [sys.executable, "-m", "shared.local.gpu_runner", "--host", settings.HOST, "--port", str(self.port)]
+        # Appended to, so that a restart keeps the log of the run that died.
+        process = spawn("GPU runner", argv, url=self.url, log_path=self.log_path, env=self.env,
+                        cwd=settings.REPO_ROOT, append_log=True)
+        try:
+            wait_ready(process, self._ready, timeout_s=30)
+        finally:
+            self.process = process  # only once it answers (or has failed), so that stop() sees it
+        if self._stopping.is_set():  # stopped while this one was starting
+            process.stop()
+
+    def _watch(self) -> None:
+        delay_s = 1.0
+        while not self._stopping.wait(1.0):
+            if self.process.running():
+                continue
+            started_at = time.monotonic()
+            log.warning("GPU runner exited with code %s; restarting it in %.0f s (log: %s)",
+                        self.process.popen.returncode, delay_s, self.log_path)
+            if self._stopping.wait(delay_s):
+                return
+            try:
+                self._spawn()
+                log.info("GPU runner restarted at %s", self.url)
+            except StackError as exc:
+                log.error("GPU runner restart failed: %s", exc)
+            # Back off while it keeps dying straight away.
+            delay_s = min(delay_s * 2, 30.0) if time.monotonic() - started_at < 10 else 1.0
+
+
+def sweep_forever(api_base: str, secret: str, stop: threading.Event, every_s: float = SWEEP_EVERY_S) -> None:
+    """What Cloud Scheduler does in production: POST /api/tasks/sweep on a schedule."""
+    last_problem = None
+    while not stop.wait(every_s):
+        try:
+            response = requests.post(f"{api_base}/api/tasks/sweep", headers={"Authorization": f"Bearer {secret}"},
+                                     timeout=60)
+            problem = None if response.ok else f"HTTP {response.status_code}: {response.text[:200]}"
+        except requests.RequestException as exc:
+            problem = str(exc)
+        if problem != last_problem:  # say it once, not every 30 s
+            log.warning("sweep failed: %s", problem) if problem else log.info("sweep answers again")
+            last_problem = problem
+
+
+def _start_emulators(env: dict[str, str]) -> list[ManagedProcess]:
+    from shared.local.emulators import start_auth, start_firestore, start_s3
+
+    ports = settings.DEV_EMULATOR_PORTS
+    starters = {"Firestore emulator": lambda: start_firestore(ports.firestore),
+                "Auth emulator": lambda: start_auth(ports.auth),
+                "S3 server (moto)": lambda: start_s3(ports.s3)}
+    started, errors = [], []
+    # In parallel: the Auth emulator alone takes several seconds.
+    with ThreadPoolExecutor(len(starters)) as pool:
+        futures = {name: pool.submit(_timed, start) for name, start in starters.items()}
+        for name, future in futures.items():
+            try:
+                process, seconds = future.result()
+                started.append(process)
+                log.info("%s ready at %s in %.1f s", name, process.url, seconds)
+            except Exception as exc:
+                errors.append(str(exc))
+    if errors:
+        for process in started:
+            process.stop()
+        raise StackError("\n".join(errors))
+    return started
+
+
+def _timed(start):
+    began = time.monotonic()
+    process = start()
+    return process, time.monotonic() - began
+
+
+def _banner(api_base: str, env: dict[str, str], runner: SupervisedGpuRunner) -> str:
+    from shared.local.auth_emulator import sign_in_instructions
+
+    return f"""
+CineWeave is running at {api_base}  (web app at /, API under /api)
+  Firestore emulator  {env['FIRESTORE_EMULATOR_HOST']}
+  Auth emulator       {env['FIREBASE_AUTH_EMULATOR_HOST']}
+  S3 (moto)           {env['S3_ENDPOINT_URL']}  bucket {env['S3_BUCKET']}
+  GPU runner          {runner.url}  (WAN_PRESET={env['WAN_PRESET']})
+  logs                {settings.RUN_DIR}/
+
+{sign_in_instructions(env['FIREBASE_AUTH_EMULATOR_HOST'], api_base)}
+
+Ctrl-C stops everything.
+"""
+
+
+def _interrupt(*_) -> None:
+    raise KeyboardInterrupt
+
+
+def main() -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    env = settings.local_env()
+    os.environ.update(env)  # before anything reads the domain's configuration
+    ports = settings.DEV_EMULATOR_PORTS
+    pieces = [("Firestore emulator", ports.firestore), ("Auth emulator", ports.auth), ("S3 server (moto)", ports.s3),
+              ("GPU runner", settings.DEV_GPU_RUNNER_PORT), ("API router", settings.DEV_API_PORT)]
+    signal.signal(signal.SIGTERM, _interrupt)  # `kill` ends the stack the way Ctrl-C does
+
+    stop_sweeps = threading.Event()
+    emulators: list[ManagedProcess] = []
+    runner = SupervisedGpuRunner(settings.DEV_GPU_RUNNER_PORT, env={**os.environ})
+    server = None
+    try:
+        for name, port in pieces:  # all at once, before starting anything
+            ensure_port_free(name, settings.HOST, port)
+        emulators = _start_emulators(env)
+        runner.start()
+        log.info("GPU runner ready at %s (log: %s)", runner.url, runner.log_path)
+
+        from werkzeug.serving import make_server
+
+        from shared.local.router import LocalRouter
+
+        server = make_server(settings.HOST, settings.DEV_API_PORT, LocalRouter(), threaded=True)
+        api_base = env["PUBLIC_BASE_URL"]
+        threading.Thread(target=sweep_forever, args=(api_base, env["INTERNAL_TASK_SECRET"], stop_sweeps),
+                         name="sweeper", daemon=True).start()
+        print(_banner(api_base, env, runner), flush=True)
+        server.serve_forever()  # returns on Ctrl-C
+        print("\nstopping the local stack...", flush=True)
+    except KeyboardInterrupt:
+        print("\nstopping the local stack...", flush=True)
+    except StackError as exc:
+        print(f"\nThe local stack could not start:\n{exc}", file=sys.stderr, flush=True)
+        return 1
+    finally:
+        # A second Ctrl-C must not leave children behind half-way through the shutdown.
+        signal.signal(signal.SIGINT, lambda *_: print("still stopping, one moment...", flush=True))
+        stop_sweeps.set()
+        if server is not None:
+            server.server_close()
+        runner.stop()
+        for process in reversed(emulators):
+            process.stop()
+    print("stopped.", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,110 @@
+"""The local router: /api paths to functions by shared/routes.py, JSON errors, the web app or a fallback page."""
+
+import textwrap
+
+import pytest
+import requests
+
+from shared.local.router import LocalRouter, start_in_thread
+
+# A function module written the way functions/*.py are: functions-framework's decorator, a Flask request.
+ECHO_FUNCTION = textwrap.dedent('''
+    import flask
+    import functions_framework
+
+
+    @functions_framework.http
+    def admin(request):
+        return flask.jsonify(method=request.method, path=request.path, query=request.args.to_dict(),
+                             body=request.get_json(silent=True), auth=request.headers.get("Authorization"))
+''')
+
+
+@pytest.fixture
+def serve():
+    servers = []
+
+    def start(router: LocalRouter) -> str:
+        server, base = start_in_thread(router=router)
+        servers.append(server)
+        return base
+
+    yield start
+    for server in servers:
+        server.shutdown()
+
+
+@pytest.fixture
+def functions_dir(tmp_path):
+    folder = tmp_path / "functions"
+    folder.mkdir()
+    (folder / "admin.py").write_text(ECHO_FUNCTION)
+    return folder
+
+
+def test_api_path_reaches_its_function_with_path_query_body_and_headers(serve, functions_dir, tmp_path):
+    base = serve(LocalRouter(functions_dir=functions_dir, frontend_dist=tmp_path / "dist"))
+    answer = requests.post(f"{base}/api/admin/users/u-1/credits?dry=1", json={"delta": 5, "reason": "r"},
+                           headers={"Authorization": "Bearer t"}, timeout=10)
+    assert answer.status_code == 200
+    assert answer.json() == {"method": "POST", "path": "/api/admin/users/u-1/credits", "query": {"dry": "1"},
+                             "body": {"delta": 5, "reason": "r"}, "auth": "Bearer t"}
+    # Every admin path goes to the same function.
+    assert requests.get(f"{base}/api/admin/overview", timeout=10).json()["path"] == "/api/admin/overview"
+
+
+def test_real_health_function_answers(serve):
+    base = serve(LocalRouter())
+    answer = requests.get(f"{base}/api/healthz", timeout=30)
+    assert answer.status_code == 200 and answer.json() == {"ok": True}
+
+
+def test_unknown_api_path_is_a_json_404(serve, functions_dir):
+    base = serve(LocalRouter(functions_dir=functions_dir))
+    for path in ("/api/nothing-here", "/api", "/api/jobs/1/retry"):
+        answer = requests.get(base + path, timeout=10)
+        assert answer.status_code == 404
+        assert answer.headers["Content-Type"] == "application/json"
+        assert answer.json()["error"]["code"] == "not_found"
+        assert path in answer.json()["error"]["message"]
+
+
+def test_wrong_method_is_a_json_405_with_allow(serve, functions_dir):
+    base = serve(LocalRouter(functions_dir=functions_dir))
+    answer = requests.delete(f"{base}/api/admin/users/u-1/credits", timeout=10)
+    assert answer.status_code == 405
+    assert answer.json()["error"]["code"] == "method_not_allowed"
+    assert answer.headers["Allow"] == "POST"
+
+
+def test_route_whose_function_file_is_missing_is_a_json_404(serve, functions_dir):
+    base = serve(LocalRouter(functions_dir=functions_dir))  # holds admin.py only
+    answer = requests.get(f"{base}/api/plans", timeout=10)
+    assert answer.status_code == 404
+    assert answer.json()["error"] == {"code": "not_found", "message": answer.json()["error"]["message"]}
+    assert "plans" in answer.json()["error"]["message"]
+
+
+def test_without_a_built_web_app_the_root_says_how_to_sign_in(serve, tmp_path):
+    base = serve(LocalRouter(frontend_dist=tmp_path / "missing-dist"))
+    answer = requests.get(base + "/", timeout=10)
+    assert answer.status_code == 200 and answer.headers["Content-Type"].startswith("text/html")
+    assert "API is up" in answer.text
+    assert "accounts:signUp?key=fake-api-key" in answer.text
+    assert "shared.local.make_admin" in answer.text
+
+
+def test_built_web_app_is_served_with_single_page_fallback(serve, functions_dir, tmp_path):
+    dist = tmp_path / "dist"
+    (dist / "assets").mkdir(parents=True)
+    (dist / "index.html").write_text("<html>app shell</html>")
+    (dist / "assets" / "app.js").write_text("console.log('app')")
+    base = serve(LocalRouter(functions_dir=functions_dir, frontend_dist=dist))
+
+    assert requests.get(base + "/", timeout=10).text == "<html>app shell</html>"
+    script = requests.get(base + "/assets/app.js", timeout=10)
+    assert script.text == "console.log('app')" and "javascript" in script.headers["Content-Type"]
+    assert requests.get(base + "/jobs/abc", timeout=10).text == "<html>app shell</html>"
+    assert requests.get(base + "/../../etc/passwd", timeout=10).text == "<html>app shell</html>"
+    assert requests.post(base + "/", timeout=10).status_code == 405
+    assert requests.get(base + "/api/nope", timeout=10).json()["error"]["code"] == "not_found"

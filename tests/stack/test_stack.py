@@ -1,0 +1,56 @@
+"""Pieces of `python -m shared.local.stack`: the supervised GPU runner and the periodic sweep."""
+
+import os
+import signal
+import threading
+import time
+
+import requests
+from werkzeug.serving import make_server
+from werkzeug.wrappers import Request, Response
+
+from shared.local.processes import free_port
+from shared.local.stack import SupervisedGpuRunner, sweep_forever
+
+
+def test_gpu_runner_that_dies_is_started_again(tmp_path):
+    runner = SupervisedGpuRunner(free_port(), env={**os.environ}, log_path=tmp_path / "gpu-runner.log")
+    runner.start()
+    try:
+        first_pid = runner.process.pid
+        os.kill(first_pid, signal.SIGKILL)
+        deadline = time.monotonic() + 20
+        while runner.process.pid == first_pid or not runner.process.running():
+            assert time.monotonic() < deadline, "the runner was not restarted"
+            time.sleep(0.1)
+        health = requests.get(f"{runner.url}/local/health", headers={"Authorization": "Bearer k"}, timeout=10)
+        assert health.json()["workers"] == {"idle": 1, "running": 0}
+    finally:
+        runner.stop()
+    assert not runner.process.running()
+    assert "listening on" in (tmp_path / "gpu-runner.log").read_text()  # both runs logged to the same file
+
+
+def test_sweep_posts_the_sweep_function_with_the_internal_secret():
+    calls = []
+
+    def app(environ, start_response):
+        request = Request(environ)
+        calls.append((request.method, request.path, request.headers.get("Authorization")))
+        return Response('{"counts": {}}', mimetype="application/json")(environ, start_response)
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    stop = threading.Event()
+    sweeper = threading.Thread(target=sweep_forever,
+                               args=(f"http://127.0.0.1:{server.server_port}", "s3cret", stop, 0.05))
+    sweeper.start()
+    try:
+        deadline = time.monotonic() + 10
+        while len(calls) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        stop.set()
+        sweeper.join(5)
+        server.shutdown()
+    assert calls[:2] == [("POST", "/api/tasks/sweep", "Bearer s3cret")] * 2
