@@ -1,0 +1,92 @@
+"""End to end on the local stack exactly as `make run` starts it: a creator's first clip, and a GPU runner
+killed mid-job whose job the next sweep fails and refunds."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import psutil
+import pytest
+import requests
+
+from shared.local import settings
+from tests.e2e.journey import Journey
+
+pytestmark = pytest.mark.e2e
+
+API = f"http://{settings.HOST}:{settings.DEV_API_PORT}"
+AUTH = f"{settings.HOST}:{settings.DEV_EMULATOR_PORTS.auth}"
+
+
+@pytest.fixture(scope="module")
+def stack():
+    process = subprocess.Popen([sys.executable, "-m", "shared.local.stack"], cwd=settings.REPO_ROOT,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+                               env={key: value for key, value in os.environ.items()
+                                    if not key.startswith(("FIRESTORE_", "FIREBASE_", "S3_", "PUBLIC_"))})
+    deadline = time.monotonic() + 180
+    while True:
+        if process.poll() is not None:
+            pytest.fail(f"the local stack exited early:\n{process.stdout.read()}")
+        try:
+            if requests.get(f"{API}/api/healthz", timeout=2).ok:
+                break
+        except requests.ConnectionError:
+            pass
+        assert time.monotonic() < deadline, "the local stack did not come up in 180 s"
+        time.sleep(0.5)
+    yield process
+    process.send_signal(signal.SIGINT)  # what Ctrl-C does
+    output, _ = process.communicate(timeout=60)
+    assert process.returncode == 0, output
+    assert "stopped." in output
+    for port in (settings.DEV_API_PORT, settings.DEV_GPU_RUNNER_PORT, *vars(settings.DEV_EMULATOR_PORTS).values()):
+        with pytest.raises(requests.ConnectionError):
+            requests.get(f"http://{settings.HOST}:{port}/", timeout=2)
+
+
+def test_first_clip_from_sign_up_to_download(stack):
+    result = Journey(API, AUTH, log=lambda line: None).run(timeout_sec=150)
+    view, probe = result["view"], result["probe"]
+    assert probe == {"frames": 121, "fps": 24.0, "width": view["width"], "height": view["height"], "codec": "h264"}
+    assert (view["width"], view["height"]) == (640, 352)  # the tiny preset renders 1280x704 at half size
+    assert result["posterBytes"] > 0 and result["videoBytes"] > 10_000
+    assert result["balance"]["credits"] == 2 and result["balance"]["reserved"] == 0
+    assert sorted(result["ledger"]) == ["adjust", "reserve", "settle"]
+    assert any(stage.startswith("running/") for stage in result["stages"]), result["stages"]
+
+
+def _gpu_runner() -> psutil.Process:
+    for connection in psutil.net_connections(kind="tcp"):
+        if connection.laddr.port == settings.DEV_GPU_RUNNER_PORT and connection.status == psutil.CONN_LISTEN:
+            return psutil.Process(connection.pid)
+    raise AssertionError("no GPU runner is listening")
+
+
+def test_killed_gpu_runner_leaves_a_job_the_next_sweep_refunds(stack):
+    journey = Journey(API, AUTH, log=lambda line: None)
+    creator, admin = journey._user(admin=False), journey._user(admin=True)
+    journey.call("POST", f"/api/admin/users/{creator['uid']}/credits", admin, json={"delta": 1, "reason": "test"})
+    job_id = journey.call("POST", "/api/jobs/create", creator, json={"prompt": "doomed", "durationSec": 5}).json()["jobId"]
+    deadline = time.monotonic() + 60
+    while journey.call("GET", f"/api/jobs/{job_id}", creator).json()["status"] != "running":
+        assert time.monotonic() < deadline, "the job never started running"
+        time.sleep(0.3)
+
+    runner = _gpu_runner()
+    for process in [*runner.children(recursive=True), runner]:
+        process.kill()  # the runner and the render it was doing, as a crash would
+
+    secret = settings.local_env()["INTERNAL_TASK_SECRET"]
+    deadline = time.monotonic() + 60
+    while True:  # the next sweep: the restarted runner has never heard of the job
+        requests.post(f"{API}/api/tasks/sweep", headers={"Authorization": f"Bearer {secret}"}, timeout=60)
+        view = journey.call("GET", f"/api/jobs/{job_id}", creator).json()
+        if view["status"] != "running" or time.monotonic() > deadline:
+            break
+        time.sleep(1)
+    assert view["status"] == "failed" and view["error"]["code"] == "lost" and view["creditsRefunded"] == 1
+    assert journey.call("GET", "/api/credits", creator).json() == {"credits": 1, "reserved": 0, "plan": None,
+                                                                  "renewsAt": None}
