@@ -19,8 +19,10 @@ help:
 run: install
 	$(PY) -m shared.local.stack
 
+# Two pytest processes: the worker suite forks ffmpeg and is kept apart from the gRPC clients of the others.
 test: install
-	$(PY) -m pytest tests
+	$(PY) -m pytest tests --ignore=tests/worker
+	$(PY) -m pytest tests/worker
 
 install: $(PYTHON_STAMP) $(NODE_STAMP)
 

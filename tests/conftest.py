@@ -18,6 +18,9 @@ from dataclasses import dataclass
 from shared.local import settings
 
 os.environ.update(settings.env_for_tests())
+# gRPC (the Firestore client) hooks fork(); the worker tests fork ffmpeg in the same process, and those hooks
+# can stall or scribble on the child before it execs.
+os.environ.setdefault("GRPC_ENABLE_FORK_SUPPORT", "0")
 
 import pytest  # noqa: E402
 

@@ -89,7 +89,7 @@ def test_forged_webhooks_change_nothing(api, services, runpod, make_user):
 
     assert api.post("/api/webhooks/runpod", json={"id": run["id"], "status": "COMPLETED"}).status_code == 401
     assert webhook(api, run, token="forged.token.value").status_code == 401
-    signed_elsewhere = services.tokens.__class__("another-secret").issue(job_id, 600)
+    signed_elsewhere = services.tokens.__class__("another-secret-of-a-proper-length-0123456789").issue(job_id, 600)
     assert webhook(api, run, token=signed_elsewhere).status_code == 401
     # The other job's token with this job's body: the token decides, and the ids don't match.
     assert webhook(api, run, token=token_of(other_run)).status_code == 403
