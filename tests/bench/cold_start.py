@@ -10,7 +10,7 @@ needs (Firestore, S3 or Auth clients). Prints a table of the median per function
 
 import argparse
 import os
-import shutil
+import pathlib
 import socket
 import statistics
 import subprocess
@@ -54,7 +54,7 @@ def requests_for(user: dict, admin: dict, secret: str) -> dict:
 def cold_start(name: str, request: tuple, env: dict) -> tuple[float, int]:
     method, path, headers, body = request
     port = free_port()
-    command = [shutil.which("functions-framework") or "functions-framework", "--target", name,
+    command = [str(pathlib.Path(sys.executable).parent / "functions-framework"), "--target", name,
                "--source", str(ROOT / "functions" / f"{name}.py"), "--host", settings.HOST, "--port", str(port)]
     started = time.perf_counter()
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
