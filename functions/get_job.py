@@ -12,12 +12,9 @@ endpoint = Endpoint("get_job")
 def one(request, job_id):
     app = services()
     user = app.users.user(request)
-    view = app.jobs.get(user.uid, job_id)
-    if view["status"] in ("dispatched", "running"):
-        # Progress lives with the GPU backend; pull it when the stored copy is stale.
-        app.lifecycle.refresh(job_id)
-        view = app.jobs.get(user.uid, job_id)
-    return json_response(view)
+    # Progress lives with the GPU backend; refresh pulls it when the stored copy is stale.
+    data = app.lifecycle.refresh(job_id, app.jobs.owned(user.uid, job_id))
+    return json_response(app.jobs.view(job_id, data))
 
 
 @endpoint.route("/api/jobs")

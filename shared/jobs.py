@@ -128,7 +128,7 @@ class JobService:
         return answer
 
     # -- read ---------------------------------------------------------------------------------------
-    def _owned(self, uid: str, job_id: str) -> dict:
+    def owned(self, uid: str, job_id: str) -> dict:
         snap = store.jobs(self.db).document(job_id).get()
         if not snap.exists or snap.get("userId") != uid:
             raise errors.NotFound("No such video.")
@@ -146,9 +146,11 @@ class JobService:
         )
         return int(ahead[0][0].value) + 1
 
-    def get(self, uid: str, job_id: str) -> dict:
-        data = self._owned(uid, job_id)
+    def view(self, job_id: str, data: dict) -> dict:
         return job_view(job_id, data, self.objects, self.queue_position(data))
+
+    def get(self, uid: str, job_id: str) -> dict:
+        return self.view(job_id, self.owned(uid, job_id))
 
     def list(self, uid: str, limit: int, cursor: str | None) -> dict:
         collection = store.jobs(self.db)

@@ -263,13 +263,14 @@ class JobLifecycle:
             return "unchanged"
         return self.reconcile(job_id, data, enforce_deadline=False)
 
-    def refresh(self, job_id: str) -> None:
+    def refresh(self, job_id: str, data: dict) -> dict:
         """Fresh progress for a viewer, at most every few seconds per job; failures only log."""
-        data = self._ref(job_id).get().to_dict()
         checked = data.get("progressCheckedAt") or data.get("dispatchedAt")
         if JobStatus(data["status"]) not in ON_GPU or (checked and utcnow() - checked < PROGRESS_REFRESH):
-            return
+            return data
         try:
             self.reconcile(job_id, data, enforce_deadline=False)
         except errors.CineWeaveError as exc:
             log.info("progress refresh skipped: %s", exc.message, extra=fields(jobId=job_id))
+            return data
+        return self._ref(job_id).get().to_dict()
