@@ -11,6 +11,7 @@ from worker.pipeline.presets import (
     FRAMES_PER_SEGMENT, NATIVE_FPS, PRESETS, Preset, chained_frame_count, get_preset, preset_from_env, render_size,
     segment_count, segment_seed,
 )
+from worker.pipeline.speed import compile_transformer, tune_backends
 
 log = logging.getLogger(__name__)
 
@@ -47,5 +48,8 @@ def load_generator(preset: Preset | str | None = None) -> VideoGenerator:
             raise OutOfMemory(f"The GPU is too small to hold the {preset.name} model.") from None
     for name in ("text_encoder", "vae", "transformer"):
         components[name].to(preset.device)
+    tune_backends(preset.device)
+    if preset.compile:
+        compile_transformer(components["transformer"])
     log.info("loaded Wan preset %s on %s %s", preset.name, preset.device, dtypes)
     return VideoGenerator(preset, components, preset.device)

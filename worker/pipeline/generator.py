@@ -13,10 +13,12 @@ from PIL import Image
 
 from worker.errors import Canceled, OutOfMemory
 from worker.images import fit_image
+from worker.pipeline.denoise import DenoiseInputs, denoise
 from worker.pipeline.presets import (
     FRAMES_PER_SEGMENT, NATIVE_FPS, SIZE_MULTIPLE, Preset, chained_frame_count, render_size, segment_count,
     segment_seed,
 )
+from worker.pipeline.speed import attention_kernels
 
 # Wan's official default negative prompt (Wan 2.x `sample_neg_prompt`).
 DEFAULT_NEGATIVE_PROMPT = (
@@ -100,6 +102,10 @@ class VideoGenerator:
     def vae(self):
         return self.t2v.vae
 
+    @property
+    def transformer(self):
+        return self.t2v.transformer
+
     def render_size(self, width: int, height: int) -> tuple[int, int]:
         """The size this preset renders for a requested clip size."""
         return render_size(width, height, self.preset.render_divisor)
@@ -109,7 +115,7 @@ class VideoGenerator:
         """Render the clip; raises Canceled between steps once should_cancel() is true."""
         _check_request(request)
         try:
-            with torch.inference_mode():
+            with torch.inference_mode(), attention_kernels(self.device):
                 return self._generate(request, on_progress, should_cancel or (lambda: False), on_segment)
         except torch.cuda.OutOfMemoryError:
             if torch.cuda.is_available():
@@ -148,6 +154,7 @@ class VideoGenerator:
             started = time.monotonic()
             latents = self._denoise(request, index, seeds[-1], condition, prompt_embeds, negative_embeds,
                                     steps, guidance, clock, should_cancel)
+            self._sync()  # stage timings count finished GPU work, not queued kernels
             timings["denoising"] += time.monotonic() - started
             check_cancel()
             started = time.monotonic()
@@ -166,25 +173,42 @@ class VideoGenerator:
 
     def _denoise(self, request, index, seed, condition, prompt_embeds, negative_embeds, steps, guidance,
                  clock: _RenderClock, should_cancel) -> torch.Tensor:
-        def on_step_end(pipe, step, _timestep, _tensors):
-            if should_cancel():
-                pipe._interrupt = True  # skip any remaining steps even if the raise were swallowed
-                raise Canceled()
-            clock.step(index, step + 1, pipe.num_timesteps)
-            return {}
-
-        # Noise comes from a CPU generator so a seed means the same clip on any device.
+        # Noise comes from a CPU generator so a seed means the same clip on any device; drawn before the
+        # image is encoded, as diffusers does, so our latents match a plain pipeline call.
         generator = torch.Generator("cpu").manual_seed(seed)
-        common = dict(
-            prompt_embeds=prompt_embeds, negative_prompt_embeds=negative_embeds,
-            height=request.height, width=request.width, num_frames=request.frames_per_segment,
-            num_inference_steps=steps, guidance_scale=guidance, generator=generator,
-            output_type="latent", callback_on_step_end=on_step_end,
-        )
+        shape = (1, self.vae.config.z_dim, request.height, request.width, request.frames_per_segment)
         if condition is None:
-            return self.t2v(**common).frames
-        # TI2V conditions by pinning the first latent frame to the encoded image.
-        return self.i2v(image=condition, **common).frames
+            latents = self.t2v.prepare_latents(shape[0], shape[1], shape[2], shape[3], shape[4], torch.float32,
+                                               self.device, generator)
+            inputs = DenoiseInputs(latents, prompt_embeds, negative_embeds)
+        else:
+            # TI2V conditions by pinning the first latent frame to the encoded image.
+            image = self.i2v.video_processor.preprocess(condition, height=request.height, width=request.width)
+            latents, encoded, mask = self.i2v.prepare_latents(
+                image.to(self.device, dtype=torch.float32), *shape, torch.float32, self.device, generator)
+            inputs = DenoiseInputs(latents, prompt_embeds, negative_embeds, condition=encoded,
+                                   first_frame_mask=mask)
+        return denoise(self.transformer, self.t2v.scheduler, inputs, steps, guidance,
+                       batched_cfg=self.preset.batched_cfg, should_cancel=should_cancel,
+                       on_step=lambda done, total: clock.step(index, done, total))
+
+    def _sync(self) -> None:
+        if str(self.device).startswith("cuda"):
+            torch.cuda.synchronize()
+
+    def warm_up(self, width: int, height: int) -> float:
+        """One denoising step at a production size, so compiled kernels are built before the first job.
+        Returns the seconds it took."""
+        started = time.monotonic()
+        embeds = torch.zeros(1, MAX_SEQUENCE_LENGTH, self.t2v.text_encoder.config.d_model, device=self.device)
+        generator = torch.Generator("cpu").manual_seed(0)
+        latents = self.t2v.prepare_latents(1, self.vae.config.z_dim, height, width, FRAMES_PER_SEGMENT,
+                                           torch.float32, self.device, generator)
+        with torch.inference_mode(), attention_kernels(self.device):
+            denoise(self.transformer, self.t2v.scheduler, DenoiseInputs(latents, embeds, embeds), 1,
+                    self.preset.guidance_scale, batched_cfg=self.preset.batched_cfg)
+        self._sync()
+        return time.monotonic() - started
 
     def _decode(self, latents: torch.Tensor) -> np.ndarray:
         """Latents → (T, H, W, 3) uint8, as WanPipeline decodes them but without a float copy on the host."""
