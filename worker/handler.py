@@ -6,6 +6,7 @@ and cancellation check, used by the local exec protocol and by tests.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import tempfile
 import threading
@@ -16,7 +17,7 @@ from typing import Any, Callable
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from worker.errors import Canceled, InternalError, WorkerError
+from worker.errors import Canceled, InternalError, OutOfMemory, WorkerError
 from worker.images import decode_image
 from worker.progress import ProgressReporter, Sink, runpod_sink
 from worker.schema import JobInput, parse_job_input
@@ -66,7 +67,11 @@ def run_job(job: dict[str, Any], sink: Sink | None = None, should_cancel: Callab
         return _render_and_upload(request, progress, should_cancel, started)
     except WorkerError as exc:
         log.warning("job %s failed: %s: %s", _job_id(job), exc.code, exc.message)
-        return exc.to_output()
+        output = exc.to_output()
+        if isinstance(exc, OutOfMemory):
+            # Fragmented GPU memory can outlive the failed job: RunPod replaces this worker after it.
+            output["refresh_worker"] = True
+        return output
     except Exception:
         if should_cancel():
             # A cancel signal also reaches child processes (ffmpeg); what breaks then is the cancel.
@@ -145,6 +150,29 @@ def _job_id(job: Any) -> str:
     return "?"
 
 
-def handler(job: dict[str, Any]) -> dict[str, Any]:
-    """RunPod serverless entry: progress goes out with runpod.serverless.progress_update."""
-    return run_job(job, sink=runpod_sink(job))
+async def handler(job: dict[str, Any]) -> dict[str, Any]:
+    """RunPod serverless entry: progress goes out with runpod.serverless.progress_update.
+
+    The render runs on a thread so the SDK's event loop stays free to hear RunPod's stop signal (a job
+    canceled or past its execution timeout). The SDK then cancels this coroutine: the render is told to
+    stop at its next denoising step, we wait until it has let go of the GPU, release the memory it held,
+    and let the cancellation through (RunPod already shows the job as CANCELLED).
+    """
+    stop = threading.Event()
+    render = asyncio.ensure_future(asyncio.to_thread(run_job, job, runpod_sink(job), stop.is_set))
+    try:
+        return await asyncio.shield(render)
+    except asyncio.CancelledError:
+        stop.set()
+        asked = time.monotonic()
+        await asyncio.wait([render])
+        _release_memory()
+        log.warning("job %s stopped by RunPod; render let go of the GPU after %.1f s", _job_id(job),
+                    time.monotonic() - asked)
+        raise
+
+
+def _release_memory() -> None:
+    from worker.pipeline import release_memory  # the model is loaded by now, so this imports nothing new
+
+    release_memory()

@@ -18,8 +18,19 @@ log = logging.getLogger(__name__)
 __all__ = [
     "Clip", "ClipRequest", "DEFAULT_NEGATIVE_PROMPT", "FRAMES_PER_SEGMENT", "NATIVE_FPS", "PRESETS", "Preset",
     "VideoGenerator", "chained_frame_count", "get_preset", "load_generator", "preset_from_env", "render_size",
-    "segment_count", "segment_seed",
+    "release_memory", "segment_count", "segment_seed",
 ]
+
+
+def release_memory() -> None:
+    """Hand the GPU memory a stopped render held back to the allocator's pool (and the driver)."""
+    import gc
+
+    import torch
+
+    gc.collect()
+    if torch.cuda.is_available():
+        torch.cuda.empty_cache()
 
 
 def load_generator(preset: Preset | str | None = None) -> VideoGenerator:
