@@ -94,10 +94,12 @@ def test_progress_reports_stages_fractions_and_eta(generator):
     generator.generate(request(duration_sec=10, steps=3), on_progress=lambda *event: events.append(event))
     stages = [stage for stage, _, _ in events]
     assert stages[0] == "encoding_prompt"
-    # Per segment: one event per denoising step (the last one opens decoding), then decode done.
-    assert stages[1:] == ["denoising", "denoising", "decoding", "decoding"] * 2
+    # Per segment: one event per denoising step (the last one opens decoding), then one per decoded
+    # latent frame (9 frames = 3 latent frames).
+    assert stages[1:] == (["denoising", "denoising", "decoding"] + ["decoding"] * 3) * 2
     fractions = [fraction for _, fraction, _ in events]
     assert fractions == sorted(fractions) and fractions[-1] == 1.0
+    assert len(set(fractions[1:])) == len(fractions) - 1  # every event moves the bar
     assert all(eta is not None and eta >= 0 for _, _, eta in events[1:])
     assert events[-1][2] == 0
 
@@ -127,3 +129,17 @@ def test_tiny_preset_renders_at_half_size(generator):
     assert generator.render_size(1280, 704) == (640, 352)
     assert generator.render_size(704, 1280) == (352, 640)
     assert render_size(1280, 704, 20) == (64, 32)
+
+
+def test_cancel_lands_during_the_decode_too(generator):
+    decoded = []
+
+    def on_progress(stage, fraction, eta):
+        if stage == "decoding":
+            decoded.append(fraction)
+
+    with pytest.raises(Canceled):
+        generator.generate(request(duration_sec=5, frames_per_segment=121), on_progress=on_progress,
+                           should_cancel=lambda: len(decoded) >= 2)
+    # 121 frames = 31 latent frames to decode; it stopped after the first one.
+    assert len(decoded) == 2

@@ -85,6 +85,9 @@ class _RenderClock:
         denoised = (1.0 - self.decode_share) * done / max(1, total)
         self.emit("decoding" if done >= total else "denoising", segment, denoised)
 
+    def decoded(self, segment: int, done: int, total: int) -> None:
+        self.emit("decoding", segment, 1.0 - self.decode_share + self.decode_share * done / max(1, total))
+
 
 class VideoGenerator:
     """Owns one set of Wan components and renders clips with them; build once per process."""
@@ -158,9 +161,9 @@ class VideoGenerator:
             timings["denoising"] += time.monotonic() - started
             check_cancel()
             started = time.monotonic()
-            frames = self._decode(latents)
+            frames = self._decode(latents, on_frame=lambda done, total: (clock.decoded(index, done, total),
+                                                                         check_cancel()))
             timings["decoding"] += time.monotonic() - started
-            clock.emit("decoding", index, 1.0)
             if on_segment:
                 on_segment(index, frames, condition)
             # A later segment's first frame re-renders the conditioning frame already in the clip.
@@ -210,8 +213,27 @@ class VideoGenerator:
         self._sync()
         return time.monotonic() - started
 
-    def _decode(self, latents: torch.Tensor) -> np.ndarray:
-        """Latents → (T, H, W, 3) uint8, as WanPipeline decodes them but without a float copy on the host."""
+    def _decode(self, latents: torch.Tensor, on_frame: Callable[[int, int], object] | None = None) -> np.ndarray:
+        """Latents → (T, H, W, 3) uint8, as WanPipeline decodes them but without a float copy on the host.
+
+        The Wan VAE decodes one latent frame per decoder call; a hook on those calls reports progress (and
+        lets a cancel land) during what is otherwise a long silent stage."""
+        vae = self.vae
+        latent_frames = latents.shape[2]
+        calls = [0]
+
+        def after_frame(_module, _inputs, _output):
+            calls[0] += 1
+            on_frame(calls[0], latent_frames)
+
+        hook = vae.decoder.register_forward_hook(after_frame) if on_frame else None
+        try:
+            return self._decode_latents(latents)
+        finally:
+            if hook is not None:
+                hook.remove()
+
+    def _decode_latents(self, latents: torch.Tensor) -> np.ndarray:
         vae = self.vae
         latents = latents.to(device=vae.device, dtype=vae.dtype)
         shape = (1, vae.config.z_dim, 1, 1, 1)
