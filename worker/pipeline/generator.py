@@ -144,6 +144,7 @@ class VideoGenerator:
         prompt_embeds, negative_embeds = self.t2v.encode_prompt(
             request.prompt, request.negative_prompt or DEFAULT_NEGATIVE_PROMPT,
             do_classifier_free_guidance=guidance > 1.0, max_sequence_length=MAX_SEQUENCE_LENGTH, device=self.device)
+        self._sync()
         timings["encoding_prompt"] = time.monotonic() - started
 
         total = chained_frame_count(segments, request.frames_per_segment)
@@ -200,16 +201,18 @@ class VideoGenerator:
             torch.cuda.synchronize()
 
     def warm_up(self, width: int, height: int) -> float:
-        """One denoising step at a production size, so compiled kernels are built before the first job.
-        Returns the seconds it took."""
+        """One denoising step and a two-frame decode at a production size, so compiled kernels and cuDNN's
+        per-shape conv choices are settled before the first job. Returns the seconds it took."""
         started = time.monotonic()
         embeds = torch.zeros(1, MAX_SEQUENCE_LENGTH, self.t2v.text_encoder.config.d_model, device=self.device)
         generator = torch.Generator("cpu").manual_seed(0)
         latents = self.t2v.prepare_latents(1, self.vae.config.z_dim, height, width, FRAMES_PER_SEGMENT,
                                            torch.float32, self.device, generator)
         with torch.inference_mode(), attention_kernels(self.device):
-            denoise(self.transformer, self.t2v.scheduler, DenoiseInputs(latents, embeds, embeds), 1,
-                    self.preset.guidance_scale, batched_cfg=self.preset.batched_cfg)
+            latents = denoise(self.transformer, self.t2v.scheduler, DenoiseInputs(latents, embeds, embeds), 1,
+                              self.preset.guidance_scale, batched_cfg=self.preset.batched_cfg)
+            # The first latent frame and a later one: the causal VAE's two sets of conv shapes.
+            self._decode_latents(latents[:, :, :2])
         self._sync()
         return time.monotonic() - started
 
