@@ -1,19 +1,16 @@
-"""GET /api/plans — the public plan list."""
+"""GET /api/plans — the public plan list, top-up terms and the credit policy, in the settlement currency."""
 
 import functions_framework
 
+from shared.container import services
 from shared.http import Endpoint, json_response
-from shared.models import PLANS, TOPUP_USD_CENTS_PER_CREDIT
 
 endpoint = Endpoint("plans")
 
 
 @endpoint.route("/api/plans")
 def listing(request):
-    return json_response({
-        "plans": [plan.model_dump() for plan in PLANS],
-        "topup": {"usdCentsPerCredit": TOPUP_USD_CENTS_PER_CREDIT},
-    })
+    return json_response(services().catalog.listing())
 
 
 @functions_framework.http

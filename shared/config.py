@@ -6,12 +6,14 @@ accepting forged webhooks.
 
 import functools
 import os
+from decimal import Decimal
 from typing import Literal
 
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
 LOCAL_SECRET = "local-development-secret-not-for-production"
 PLACEHOLDER_SECRETS = {"", "change-me", "test", "local", LOCAL_SECRET}
+LIST_SETTINGS = ("internal_invokers", "truelayer_webhook_jkus")  # comma-separated in the environment
 
 
 class Settings(BaseModel):
@@ -39,6 +41,26 @@ class Settings(BaseModel):
 
     webhook_token_secret: str = LOCAL_SECRET
 
+    # TrueLayer Payments v3 (locally: the stack's stand-in, see shared/local/truelayer_standin.py).
+    truelayer_auth_url: str = "http://127.0.0.1:8093"
+    truelayer_api_url: str = "http://127.0.0.1:8093"
+    truelayer_hpp_url: str = "http://127.0.0.1:8093"
+    truelayer_client_id: str = "cineweave-local"
+    truelayer_client_secret: str = LOCAL_SECRET
+    truelayer_signing_key_id: str = "cineweave-local-signing-key"
+    truelayer_signing_private_key: str = ""  # PEM of our EC P-521 request-signing key
+    truelayer_merchant_account_id: str = "local-merchant-account"
+    # Where webhook signing keys may come from (the JWS `jku`); anything else is refused.
+    truelayer_webhook_jkus: tuple[str, ...] = ("http://127.0.0.1:8093/.well-known/jwks",)
+
+    # Prices: plans are defined in US cents and charged in integer minor units of one settlement currency.
+    payment_currency: Literal["GBP", "EUR"] = "GBP"
+    payment_minor_per_usd_cent: Decimal = Decimal("0.80")  # exchange rate, minor units per US cent
+    payment_markup_percent: int = Field(default=0, ge=0, le=100)  # covers payment fees and FX spread
+    topup_min_credits: int = Field(default=10, ge=1)
+    topup_max_credits: int = Field(default=2000, ge=1)
+    renewal_grace_days: int = Field(default=7, ge=0)
+
     max_active_jobs: int = Field(default=5, ge=1)
     prompt_max_chars: int = Field(default=2000, ge=1)
     upload_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1)
@@ -48,7 +70,8 @@ class Settings(BaseModel):
     def _no_placeholders_in_production(self) -> "Settings":
         if self.env != "production":
             return self
-        for name in ("internal_task_secret", "webhook_token_secret", "runpod_api_key", "s3_secret_access_key"):
+        for name in ("internal_task_secret", "webhook_token_secret", "runpod_api_key", "s3_secret_access_key",
+                     "truelayer_client_secret", "truelayer_signing_private_key"):
             if getattr(self, name) in PLACEHOLDER_SECRETS:
                 raise ValueError(f"{name.upper()} is a placeholder; set a real secret in production")
         for name in ("internal_task_secret", "webhook_token_secret"):
@@ -56,6 +79,8 @@ class Settings(BaseModel):
                 raise ValueError(f"{name.upper()} must be at least 32 characters in production")
         if self.queue_backend != "cloud_tasks":
             raise ValueError("QUEUE_BACKEND must be cloud_tasks in production")
+        if not self.truelayer_webhook_jkus or any(not jku.startswith("https://") for jku in self.truelayer_webhook_jkus):
+            raise ValueError("TRUELAYER_WEBHOOK_JKUS must list TrueLayer's https JWKS URLs in production")
         return self
 
     @classmethod
@@ -66,7 +91,7 @@ class Settings(BaseModel):
             key = "CINEWEAVE_ENV" if name == "env" else ("GOOGLE_CLOUD_PROJECT" if name == "project_id" else name.upper())
             if key in environ:
                 raw = environ[key]
-                values[name] = tuple(filter(None, raw.split(","))) if name == "internal_invokers" else raw
+                values[name] = tuple(filter(None, raw.split(","))) if name in LIST_SETTINGS else raw
         try:
             return cls(**values)
         except ValidationError as exc:

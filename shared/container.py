@@ -93,6 +93,47 @@ class Services:
 
         return AdminService(self.db, self.credits)
 
+    @functools.cached_property
+    def catalog(self):
+        from shared.pricing import PlanCatalog
+
+        return PlanCatalog(self.db, self.settings)
+
+    @functools.cached_property
+    def truelayer(self):
+        from shared.truelayer import TrueLayerClient, TrueLayerConfig
+
+        s = self.settings
+        return TrueLayerClient(TrueLayerConfig(
+            auth_url=s.truelayer_auth_url, api_url=s.truelayer_api_url, hpp_url=s.truelayer_hpp_url,
+            client_id=s.truelayer_client_id, client_secret=s.truelayer_client_secret,
+            signing_key_id=s.truelayer_signing_key_id, signing_private_key_pem=s.truelayer_signing_private_key,
+            merchant_account_id=s.truelayer_merchant_account_id))
+
+    @functools.cached_property
+    def payments(self):
+        from shared.payments import PaymentService
+
+        return PaymentService(self.db, self.settings, self.catalog, self.truelayer)
+
+    @functools.cached_property
+    def payment_events(self):
+        from shared.payment_events import PaymentEvents
+
+        return PaymentEvents(self.db)
+
+    @functools.cached_property
+    def webhook_verifier(self):
+        from shared.tl_webhooks import WebhookVerifier
+
+        return WebhookVerifier(self.settings.truelayer_webhook_jkus)
+
+    @functools.cached_property
+    def renewals(self):
+        from shared.renewals import Renewals
+
+        return Renewals(self.db, self.settings, self.catalog, self.payments)
+
 
 _current: Services | None = None
 

@@ -5,7 +5,7 @@ import enum
 import re
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator
 
 
 def utcnow() -> dt.datetime:
@@ -95,16 +95,13 @@ class CreditAdjustment(BaseModel):
 IMAGE_TYPES = {"image/png": "png", "image/jpeg": "jpg", "image/webp": "webp"}
 
 
-class Plan(BaseModel):
-    id: str
-    name: str
-    creditsPerMonth: int
-    priceUsdCents: int
+class SubscribeRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    planId: str = Field(min_length=1, max_length=40)
 
 
-PLANS = (
-    Plan(id="starter", name="Starter", creditsPerMonth=80, priceUsdCents=1000),
-    Plan(id="creator", name="Creator", creditsPerMonth=250, priceUsdCents=3100),
-    Plan(id="studio", name="Studio", creditsPerMonth=500, priceUsdCents=6000),
-)
-TOPUP_USD_CENTS_PER_CREDIT = 25
+class TopupRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    credits: StrictInt

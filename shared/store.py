@@ -47,6 +47,18 @@ def ledger(db: firestore.Client, uid: str):
     return db.collection("users").document(uid).collection("ledger")
 
 
+def payments(db: firestore.Client):
+    return db.collection("payments")
+
+
+def webhook_events(db: firestore.Client):
+    return db.collection("webhookEvents")
+
+
+def plans(db: firestore.Client):
+    return db.collection("plans")
+
+
 def jobs(db: firestore.Client):
     return db.collection("jobs")
 

@@ -7,7 +7,35 @@ SETTLED = {"done", "expired"}
 REFUNDED = {"failed", "canceled"}
 
 
+GRANTED_PAYMENTS = {"executed", "settled"}
+
+
 def check_invariants(db, max_active_jobs: int = 5) -> None:
+    check_job_invariants(db, max_active_jobs)
+    check_payment_invariants(db)
+
+
+def check_payment_invariants(db) -> None:
+    """5. Every payment grants credits exactly once (executed / settled), or never (anything else)."""
+    grants_by_payment = defaultdict(list)
+    for user in db.collection("users").stream():
+        for entry in user.reference.collection("ledger").stream():
+            data = entry.to_dict()
+            if data.get("paymentId"):
+                grants_by_payment[data["paymentId"]].append((entry.id, data))
+    payments = {snap.id: snap.to_dict() for snap in db.collection("payments").stream()}
+    for payment_id, payment in payments.items():
+        grants = grants_by_payment.get(payment_id, [])
+        if payment["status"] in GRANTED_PAYMENTS:
+            assert len(grants) == 1, f"{payment_id}: {payment['status']} with {len(grants)} grants"
+            entry_id, entry = grants[0]
+            assert entry["amount"] == payment["credits"] and entry_id == payment["grantedEntryId"]
+        else:
+            assert not grants, f"{payment_id}: {payment['status']} but granted {grants}"
+    assert set(grants_by_payment) <= set(payments), "a ledger entry names an unknown payment"
+
+
+def check_job_invariants(db, max_active_jobs: int = 5) -> None:
     jobs_by_user = defaultdict(list)
     for snap in db.collection("jobs").stream():
         jobs_by_user[snap.get("userId")].append((snap.id, snap.to_dict()))

@@ -1,0 +1,139 @@
+"""TrueLayer webhook events → payment status, credits and subscription, each exactly once.
+
+Every event id is recorded in `webhookEvents` in the same transaction as its effect, so a redelivery is a
+no-op; grants use deterministic ledger ids, so two different events for one payment (executed, then
+settled, in either order) still grant once.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from google.cloud import firestore
+
+from shared import errors, store
+from shared.credits import Ledger
+from shared.models import utcnow
+from shared.payments import STATUS_RANK, Purchase, period_end
+
+log = logging.getLogger(__name__)
+
+GRANTING = {"payment_executed": "executed", "payment_settled": "settled"}
+MANDATE_EVENTS = {"mandate_authorized", "mandate_revoked", "mandate_failed"}
+
+
+class PaymentEvents:
+    def __init__(self, db: firestore.Client, clock=utcnow):
+        self.db, self.clock = db, clock
+
+    def handle(self, event: dict) -> str:
+        """Apply one verified event; returns what it did (for the log and the response)."""
+        kind, event_id = event.get("type"), event.get("event_id")
+        if not isinstance(kind, str) or not isinstance(event_id, str) or not event_id:
+            raise errors.InvalidArgument("A webhook event needs a string `type` and `event_id`.")
+        if kind in GRANTING or kind == "payment_failed":
+            return self._payment_event(kind, event_id, event)
+        if kind in MANDATE_EVENTS:
+            return self._mandate_event(kind, event_id, event)
+        log.info("ignoring TrueLayer event %s of unknown type %s", event_id, kind)
+        return "ignored"
+
+    def _payment_event(self, kind: str, event_id: str, event: dict) -> str:
+        payment_id = self._our_payment_id(event)
+        if payment_id is None:
+            log.warning("TrueLayer event %s for unknown payment %s", event_id, event.get("payment_id"))
+            return "unknown_payment"
+        event_ref = store.webhook_events(self.db).document(event_id)
+        payment_ref = store.payments(self.db).document(payment_id)
+
+        def apply(tx) -> str:
+            if event_ref.get(transaction=tx).exists:
+                return "duplicate"
+            payment = payment_ref.get(transaction=tx).to_dict()
+            uid, purchase = payment["uid"], Purchase.from_record(payment)
+            entry_id, entry_kind = purchase.ledger_entry(uid, payment_id)
+            ledger = Ledger(self.db, tx)
+            account = ledger.account(uid)
+            granted = ledger.has_entry(uid, entry_id)
+            user_ref = store.users(self.db).document(uid)
+            subscription = (user_ref.get(transaction=tx).to_dict() or {}).get("subscription") or {}
+            now = self.clock()
+            updates: dict = {"updatedAt": now}
+            if kind in GRANTING:
+                updates["status"] = _advance(payment["status"], GRANTING[kind])
+                effect = "already_granted"
+                if not granted:
+                    ledger.grant(account, entry_id, entry_kind, purchase.credits, paymentId=payment_id)
+                    updates.update(grantedEntryId=entry_id, grantedAt=now)
+                    effect = "granted"
+                    if purchase.plan_id:
+                        renews_at = period_end(purchase.period)
+                        subscription.update(planId=purchase.plan_id, status="active", periodStart=purchase.period,
+                                            pendingRenewal=None)
+                        tx.set(user_ref, {"plan": purchase.plan_id, "renewsAt": renews_at,
+                                          "subscription": subscription}, merge=True)
+            else:
+                effect = "already_granted" if granted else "failed"
+                if not granted:
+                    updates.update(status=_advance(payment["status"], "failed"),
+                                   failureReason=str(event.get("failure_reason") or "unknown"))
+                    pending = subscription.get("pendingRenewal") or {}
+                    if pending.get("paymentId") == payment_id:
+                        tx.set(user_ref, {"subscription": {**subscription, "status": "payment_failed"}}, merge=True)
+            tx.set(payment_ref, updates, merge=True)
+            tx.set(event_ref, {"type": kind, "paymentId": payment_id, "effect": effect, "receivedAt": now})
+            return effect
+
+        effect = store.run_transaction(self.db, apply)
+        log.info("TrueLayer %s %s for payment %s: %s", kind, event_id, payment_id, effect)
+        return effect
+
+    def _our_payment_id(self, event: dict) -> str | None:
+        metadata = event.get("metadata") if isinstance(event.get("metadata"), dict) else {}
+        candidate = metadata.get("paymentId")
+        if isinstance(candidate, str) and candidate and "/" not in candidate:
+            if store.payments(self.db).document(candidate).get().exists:
+                return candidate
+        provider_id = event.get("payment_id")
+        if not isinstance(provider_id, str) or not provider_id:
+            return None
+        matches = store.payments(self.db).where(
+            filter=firestore.FieldFilter("providerPaymentId", "==", provider_id)).limit(1).get()
+        return matches[0].id if matches else None
+
+    def _mandate_event(self, kind: str, event_id: str, event: dict) -> str:
+        mandate_id = event.get("mandate_id")
+        metadata = event.get("metadata") if isinstance(event.get("metadata"), dict) else {}
+        uid = metadata.get("uid")
+        if not isinstance(uid, str) or not uid:
+            found = store.users(self.db).where(
+                filter=firestore.FieldFilter("subscription.mandateId", "==", mandate_id)).limit(1).get()
+            uid = found[0].id if found else None
+        if not isinstance(mandate_id, str) or not uid:
+            log.warning("TrueLayer %s %s: no user for mandate %s", kind, event_id, mandate_id)
+            return "unknown_mandate"
+        event_ref = store.webhook_events(self.db).document(event_id)
+        user_ref = store.users(self.db).document(uid)
+
+        def apply(tx) -> str:
+            if event_ref.get(transaction=tx).exists:
+                return "duplicate"
+            subscription = (user_ref.get(transaction=tx).to_dict() or {}).get("subscription") or {}
+            if kind == "mandate_authorized":
+                subscription.update(mandateId=mandate_id, mandateStatus="authorized")
+                effect = "mandate_authorized"
+            elif subscription.get("mandateId") == mandate_id:
+                subscription.update(mandateId=None, mandateStatus=kind.removeprefix("mandate_"))
+                effect = "mandate_cleared"
+            else:
+                effect = "mandate_unchanged"
+            tx.set(user_ref, {"subscription": subscription}, merge=True)
+            tx.set(event_ref, {"type": kind, "mandateId": mandate_id, "uid": uid, "effect": effect,
+                               "receivedAt": self.clock()})
+            return effect
+
+        return store.run_transaction(self.db, apply)
+
+
+def _advance(current: str, new: str) -> str:
+    return new if STATUS_RANK[new] > STATUS_RANK.get(current, 0) else current
