@@ -52,6 +52,12 @@ class PaymentEvents:
             payment = payment_ref.get(transaction=tx).to_dict()
             uid, purchase = payment["uid"], Purchase.from_record(payment)
             entry_id, entry_kind = purchase.ledger_entry(uid, payment_id)
+            period_entry = store.ledger(self.db, uid).document(entry_id).get(transaction=tx)
+            if period_entry.exists and period_entry.get("paymentId") != payment_id:
+                # A second payment for a period already paid (two tabs, say): the money was taken, so its
+                # credits are granted too, under an id of its own; the period itself is not extended twice.
+                entry_id = f"{entry_id}:{payment_id}"
+                purchase = Purchase("topup", purchase.credits, purchase.amount_minor, purchase.currency)
             ledger = Ledger(self.db, tx)
             account = ledger.account(uid)
             granted = ledger.has_entry(uid, entry_id)

@@ -171,3 +171,17 @@ def test_subscribing_twice_while_active_is_refused(api, make_user, truelayer):
         deliver(api, delivery)
     answer = api.post("/api/subscribe", user, json={"planId": "studio"})
     assert answer.status_code == 409
+
+
+def test_paying_twice_for_one_period_never_loses_the_money(api, make_user, truelayer):
+    user = make_user()
+    # Two tabs: both payments are started before either is paid.
+    first = subscribe(api, user, **{"Idempotency-Key": "tab-1"})
+    second = subscribe(api, user, **{"Idempotency-Key": "tab-2"})
+    assert first["paymentId"] != second["paymentId"]
+    for started in (first, second):
+        for delivery in truelayer.pay(started["redirectUrl"]):
+            deliver(api, delivery)
+    account = balance(api, user)
+    assert account["credits"] == 500 and account["plan"] == "creator"
+    assert len([e for e in ledger(api, user) if e["kind"] == "grant"]) == 2
