@@ -37,6 +37,10 @@ _TEST_OFFSET = int(os.environ.get("CINEWEAVE_TEST_PORT_OFFSET", "0"))
 TEST_EMULATOR_PORTS = EmulatorPorts(firestore=8185 + _TEST_OFFSET, auth=9199 + _TEST_OFFSET, s3=9100 + _TEST_OFFSET)
 DEV_API_PORT = 8080
 DEV_GPU_RUNNER_PORT = 8091
+DEV_TRUELAYER_PORT = 8093
+TRUELAYER_KEYS_DIR = RUN_DIR / "truelayer"  # dev keys: ours for request signing, the stand-in's for webhooks
+LOCAL_TRUELAYER_CLIENT_ID = "cineweave-local"
+LOCAL_TRUELAYER_CLIENT_SECRET = "local-truelayer-client-secret-for-dev-only"
 
 
 def emulator_env(ports: EmulatorPorts) -> dict[str, str]:
@@ -53,7 +57,8 @@ def emulator_env(ports: EmulatorPorts) -> dict[str, str]:
     }
 
 
-def local_env(api_port: int = DEV_API_PORT, gpu_runner_port: int = DEV_GPU_RUNNER_PORT) -> dict[str, str]:
+def local_env(api_port: int = DEV_API_PORT, gpu_runner_port: int = DEV_GPU_RUNNER_PORT,
+              truelayer_port: int = DEV_TRUELAYER_PORT) -> dict[str, str]:
     """Everything `make run` exports to the functions and the GPU runner."""
     api = f"http://{HOST}:{api_port}"
     return {
@@ -68,6 +73,20 @@ def local_env(api_port: int = DEV_API_PORT, gpu_runner_port: int = DEV_GPU_RUNNE
         "RUNPOD_ENDPOINT_ID": "local",
         "RUNPOD_API_KEY": LOCAL_RUNPOD_API_KEY,
         "WAN_PRESET": "tiny",
+        **truelayer_env(f"http://{HOST}:{truelayer_port}"),
+    }
+
+
+def truelayer_env(standin: str) -> dict[str, str]:
+    """Point the payment adapter at the TrueLayer stand-in, with the dev request-signing key."""
+    from shared.local.truelayer_keys import LocalKeys
+
+    keys = LocalKeys.load_or_create(TRUELAYER_KEYS_DIR)
+    return {
+        "TRUELAYER_AUTH_URL": standin, "TRUELAYER_API_URL": standin, "TRUELAYER_HPP_URL": standin,
+        "TRUELAYER_CLIENT_ID": LOCAL_TRUELAYER_CLIENT_ID, "TRUELAYER_CLIENT_SECRET": LOCAL_TRUELAYER_CLIENT_SECRET,
+        "TRUELAYER_SIGNING_KEY_ID": keys.signing_kid, "TRUELAYER_SIGNING_PRIVATE_KEY": keys.signing_private_pem,
+        "TRUELAYER_WEBHOOK_JKUS": f"{standin}/.well-known/jwks",
     }
 
 

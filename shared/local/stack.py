@@ -17,7 +17,7 @@ from pathlib import Path
 import requests
 
 from shared.local import settings
-from shared.local.processes import ManagedProcess, StackError, ensure_port_free, spawn, wait_ready
+from shared.local.processes import ManagedProcess, StackError, ensure_port_free, http_ok, spawn, wait_ready
 
 log = logging.getLogger("cineweave.stack")
 
@@ -84,18 +84,34 @@ class SupervisedGpuRunner:
 
 
 def sweep_forever(api_base: str, secret: str, stop: threading.Event, every_s: float = SWEEP_EVERY_S) -> None:
-    """What Cloud Scheduler does in production: POST /api/tasks/sweep on a schedule."""
+    """What Cloud Scheduler does in production: POST /api/tasks/sweep and /api/tasks/renew on a schedule."""
     last_problem = None
     while not stop.wait(every_s):
-        try:
-            response = requests.post(f"{api_base}/api/tasks/sweep", headers={"Authorization": f"Bearer {secret}"},
-                                     timeout=60)
-            problem = None if response.ok else f"HTTP {response.status_code}: {response.text[:200]}"
-        except requests.RequestException as exc:
-            problem = str(exc)
+        problems = []
+        for task in ("sweep", "renew"):
+            try:
+                response = requests.post(f"{api_base}/api/tasks/{task}", timeout=60,
+                                         headers={"Authorization": f"Bearer {secret}"})
+                if not response.ok:
+                    problems.append(f"{task}: HTTP {response.status_code}: {response.text[:200]}")
+            except requests.RequestException as exc:
+                problems.append(f"{task}: {exc}")
+        problem = "; ".join(problems) or None
         if problem != last_problem:  # say it once, not every 30 s
-            log.warning("sweep failed: %s", problem) if problem else log.info("sweep answers again")
+            log.warning("scheduled task failed: %s", problem) if problem else log.info("scheduled tasks answer again")
             last_problem = problem
+
+
+def start_truelayer_standin(port: int, api_base: str) -> ManagedProcess:
+    """The TrueLayer stand-in: payments, the hosted payment page, signed webhooks back to the router."""
+    base = f"http://{settings.HOST}:{port}"
+    argv = [sys.executable, "-m", "shared.local.truelayer_standin", "--host", settings.HOST, "--port", str(port),
+            "--webhook-url", f"{api_base}/api/webhooks/truelayer", "--keys-dir", str(settings.TRUELAYER_KEYS_DIR),
+            "--client-id", settings.LOCAL_TRUELAYER_CLIENT_ID, "--client-secret",
+            settings.LOCAL_TRUELAYER_CLIENT_SECRET, "--public-base-url", base]
+    process = spawn("TrueLayer stand-in", argv, url=base, log_path=settings.RUN_DIR / "truelayer-standin.log")
+    wait_ready(process, lambda: http_ok(f"{base}/.well-known/jwks", "keys"), timeout_s=30)
+    return process
 
 
 def _start_emulators(env: dict[str, str]) -> list[ManagedProcess]:
@@ -138,6 +154,7 @@ CineWeave is running at {api_base}  (web app at /, API under /api)
   Auth emulator       {env['FIREBASE_AUTH_EMULATOR_HOST']}
   S3 (moto)           {env['S3_ENDPOINT_URL']}  bucket {env['S3_BUCKET']}
   GPU runner          {runner.url}  (WAN_PRESET={env['WAN_PRESET']})
+  TrueLayer stand-in  {env['TRUELAYER_API_URL']}  (payments: buy on the account page, "Pay now")
   logs                {settings.RUN_DIR}/
 
 {sign_in_instructions(env['FIREBASE_AUTH_EMULATOR_HOST'], api_base)}
@@ -156,7 +173,8 @@ def main() -> int:
     os.environ.update(env)  # before anything reads the domain's configuration
     ports = settings.DEV_EMULATOR_PORTS
     pieces = [("Firestore emulator", ports.firestore), ("Auth emulator", ports.auth), ("S3 server (moto)", ports.s3),
-              ("GPU runner", settings.DEV_GPU_RUNNER_PORT), ("API router", settings.DEV_API_PORT)]
+              ("GPU runner", settings.DEV_GPU_RUNNER_PORT), ("TrueLayer stand-in", settings.DEV_TRUELAYER_PORT),
+              ("API router", settings.DEV_API_PORT)]
     signal.signal(signal.SIGTERM, _interrupt)  # `kill` ends the stack the way Ctrl-C does
 
     stop_sweeps = threading.Event()
@@ -169,6 +187,8 @@ def main() -> int:
         emulators = _start_emulators(env)
         runner.start()
         log.info("GPU runner ready at %s (log: %s)", runner.url, runner.log_path)
+        emulators.append(start_truelayer_standin(settings.DEV_TRUELAYER_PORT, env["PUBLIC_BASE_URL"]))
+        log.info("TrueLayer stand-in ready at %s", emulators[-1].url)
 
         from werkzeug.serving import make_server
 

@@ -11,6 +11,7 @@ Routes:
     POST /hpp/{id}/pay | /decline       webhooks out, then 303 to return_uri?payment_id=...
     GET  /.well-known/jwks              the public key that signs the webhooks
     POST /test/mandates/{id}/authorize  {"metadata"} -> a signed mandate_authorized webhook
+    GET  /test/webhooks                 the last webhooks sent (url, headers, body), to replay with curl
 Payments on a mandate need no page: they execute by themselves shortly after creation.
 """
 
@@ -49,6 +50,7 @@ URLS = Map([
     Rule("/hpp/<payment_id>/<any(pay, decline):action>", methods=["POST"], endpoint="finish_on_page"),
     Rule("/.well-known/jwks", methods=["GET"], endpoint="jwks"),
     Rule("/test/mandates/<mandate_id>/authorize", methods=["POST"], endpoint="authorize_mandate"),
+    Rule("/test/webhooks", methods=["GET"], endpoint="sent_webhooks"),
 ])
 API_ENDPOINTS = frozenset({"token", "create_payment", "get_payment"})
 
@@ -251,6 +253,9 @@ class TrueLayerStandIn:
         else:
             self.settlement.decline(payment_id)
         return redirect(with_query_param(return_uri, "payment_id", payment_id), code=303)
+
+    def _sent_webhooks(self, request: Request) -> Response:
+        return _json({"webhooks": list(self.webhooks.sent)})
 
     def _authorize_mandate(self, request: Request, mandate_id: str) -> Response:
         body = request.get_json(silent=True) or {}

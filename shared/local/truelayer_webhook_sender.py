@@ -1,5 +1,6 @@
 """Webhook delivery of the TrueLayer stand-in: signed like TrueLayer's, retried on any non-2xx answer."""
 
+import collections
 import json
 import logging
 import time
@@ -43,6 +44,8 @@ class WebhookSender:
         self.tries = tries
         self.retry_delay_s = retry_delay_s
         self.session = session or requests.Session()
+        # The last deliveries as sent ({"url", "headers", "body"}), so a developer can replay one with curl.
+        self.sent: collections.deque[dict] = collections.deque(maxlen=50)
 
     def signed_headers(self, body: bytes, path: str) -> dict[str, str]:
         return self.keys.sign_webhook(body, path, jku=self.jku(), timestamp=webhook_timestamp())
@@ -55,6 +58,7 @@ class WebhookSender:
         for attempt in range(1, self.tries + 1):
             # Signed again for each try: the timestamp header is part of the signature.
             headers = self.signed_headers(body, path)
+            self.sent.append({"url": url, "headers": headers, "body": body.decode()})
             try:
                 response = self.session.post(url, data=body, headers=headers, timeout=TIMEOUT_SEC)
                 if 200 <= response.status_code < 300:

@@ -7,6 +7,8 @@ import subprocess
 import sys
 import time
 
+import urllib.parse
+
 import psutil
 import pytest
 import requests
@@ -42,7 +44,8 @@ def stack():
     output, _ = process.communicate(timeout=60)
     assert process.returncode == 0, output
     assert "stopped." in output
-    for port in (settings.DEV_API_PORT, settings.DEV_GPU_RUNNER_PORT, *vars(settings.DEV_EMULATOR_PORTS).values()):
+    for port in (settings.DEV_API_PORT, settings.DEV_GPU_RUNNER_PORT, settings.DEV_TRUELAYER_PORT,
+                 *vars(settings.DEV_EMULATOR_PORTS).values()):
         with pytest.raises(requests.ConnectionError):
             requests.get(f"http://{settings.HOST}:{port}/", timeout=2)
 
@@ -90,3 +93,31 @@ def test_killed_gpu_runner_leaves_a_job_the_next_sweep_refunds(stack):
     assert view["status"] == "failed" and view["error"]["code"] == "lost" and view["creditsRefunded"] == 1
     assert journey.call("GET", "/api/credits", creator).json() == {"credits": 1, "reserved": 0, "plan": None,
                                                                   "renewsAt": None}
+
+
+def test_buying_creator_on_the_pay_page_grants_250_credits_once(stack):
+    journey = Journey(API, AUTH, log=lambda line: None)
+    creator = journey._user(admin=False)
+    started = journey.call("POST", "/api/subscribe", creator, json={"planId": "creator"}).json()
+    # TrueLayer's hosted page takes its parameters after '#'; a browser script reads them, requests can't.
+    page = requests.get(started["redirectUrl"].replace("#", "?", 1), timeout=10)
+    assert page.status_code == 200 and "Pay now" in page.text
+    params = {k: v[0] for k, v in urllib.parse.parse_qs(urllib.parse.urlsplit(started["redirectUrl"]).fragment).items()}
+    standin = f"http://{settings.HOST}:{settings.DEV_TRUELAYER_PORT}"
+    paid = requests.post(f"{standin}/hpp/{params['payment_id']}/pay", allow_redirects=False, timeout=30,
+                         data={"resource_token": params["resource_token"], "return_uri": params["return_uri"]})
+    assert paid.status_code == 303 and paid.headers["Location"].startswith(f"{API}/account?paymentId=")
+
+    balance = journey.call("GET", "/api/credits", creator).json()
+    assert balance["credits"] == 250 and balance["plan"] == "creator"
+    entries = journey.call("GET", "/api/credits/ledger", creator).json()["entries"]
+    assert [(e["kind"], e["amount"], e.get("paymentId")) for e in entries] == [("grant", 250, started["paymentId"])]
+
+    # Replaying the webhooks exactly as they were sent (what `curl` would do) changes nothing.
+    sent = requests.get(f"{standin}/test/webhooks", timeout=10).json()["webhooks"]
+    ours = [hook for hook in sent if started["paymentId"] in hook["body"]]
+    assert len(ours) == 2
+    for hook in ours:
+        replay = requests.post(hook["url"], data=hook["body"].encode(), headers=hook["headers"], timeout=10)
+        assert replay.status_code == 200 and replay.json()["effect"] == "duplicate"
+    assert journey.call("GET", "/api/credits", creator).json() == balance

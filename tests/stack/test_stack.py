@@ -47,10 +47,10 @@ def test_sweep_posts_the_sweep_function_with_the_internal_secret():
     sweeper.start()
     try:
         deadline = time.monotonic() + 10
-        while len(calls) < 2 and time.monotonic() < deadline:
+        while len(calls) < 4 and time.monotonic() < deadline:
             time.sleep(0.05)
     finally:
         stop.set()
         sweeper.join(5)
         server.shutdown()
-    assert calls[:2] == [("POST", "/api/tasks/sweep", "Bearer s3cret")] * 2
+    assert calls[:4] == [("POST", "/api/tasks/sweep", "Bearer s3cret"), ("POST", "/api/tasks/renew", "Bearer s3cret")] * 2
