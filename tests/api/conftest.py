@@ -101,3 +101,20 @@ def make_user(services, auth_users):
         return ApiUser(uid=user["uid"], email=user["email"], token=user["idToken"])
 
     return make
+
+
+@pytest.fixture(scope="session")
+def tl_keys(tmp_path_factory):
+    from shared.local.truelayer_keys import LocalKeys
+
+    return LocalKeys.load_or_create(tmp_path_factory.mktemp("tl-keys"))
+
+
+@pytest.fixture
+def truelayer(services, tl_keys):
+    """The TrueLayer stand-in wired into the services; its webhooks are captured for the test to deliver."""
+    from tests.api.payment_flow import PaymentsHarness
+
+    harness = PaymentsHarness(tl_keys, services)
+    yield harness
+    harness.close()

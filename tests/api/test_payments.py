@@ -3,24 +3,9 @@
 import datetime as dt
 import threading
 
-import pytest
-
 from shared import store
-from shared.local.truelayer_keys import LocalKeys
 from shared.payments import add_month
-from tests.api.payment_flow import PaymentsHarness, deliver, event_of
-
-
-@pytest.fixture(scope="session")
-def tl_keys(tmp_path_factory):
-    return LocalKeys.load_or_create(tmp_path_factory.mktemp("tl-keys"))
-
-
-@pytest.fixture
-def truelayer(services, tl_keys):
-    harness = PaymentsHarness(tl_keys, services)
-    yield harness
-    harness.close()
+from tests.api.payment_flow import deliver, event_of
 
 
 def balance(api, user) -> dict:

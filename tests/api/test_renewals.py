@@ -6,23 +6,10 @@ import pytest
 import requests
 
 from shared import store
-from shared.local.truelayer_keys import LocalKeys
 from shared.payments import add_month, renewal_payment_id
 from shared.renewals import Renewals
 from tests.api.flow import internal_headers
-from tests.api.payment_flow import PaymentsHarness, deliver, event_of
-
-
-@pytest.fixture(scope="session")
-def tl_keys(tmp_path_factory):
-    return LocalKeys.load_or_create(tmp_path_factory.mktemp("tl-keys"))
-
-
-@pytest.fixture
-def truelayer(services, tl_keys):
-    harness = PaymentsHarness(tl_keys, services)
-    yield harness
-    harness.close()
+from tests.api.payment_flow import deliver, event_of
 
 
 @pytest.fixture

@@ -45,10 +45,14 @@ def test_production_refuses_placeholder_secrets():
     good = {
         "CINEWEAVE_ENV": "production", "QUEUE_BACKEND": "cloud_tasks", "RUNPOD_API_KEY": "rp_live_key",
         "S3_SECRET_ACCESS_KEY": "r2-secret-value", "INTERNAL_TASK_SECRET": "x" * 40, "WEBHOOK_TOKEN_SECRET": "y" * 40,
+        "TRUELAYER_CLIENT_SECRET": "tl-client-secret", "TRUELAYER_SIGNING_PRIVATE_KEY": "-----BEGIN EC PRIVATE KEY-----",
+        "TRUELAYER_WEBHOOK_JKUS": "https://webhooks.truelayer.com/.well-known/jwks",
     }
     assert Settings.from_env(good).env == "production"
     for name, bad in [("WEBHOOK_TOKEN_SECRET", LOCAL_SECRET), ("WEBHOOK_TOKEN_SECRET", "short"),
-                      ("RUNPOD_API_KEY", "local"), ("INTERNAL_TASK_SECRET", ""), ("QUEUE_BACKEND", "local")]:
+                      ("RUNPOD_API_KEY", "local"), ("INTERNAL_TASK_SECRET", ""), ("QUEUE_BACKEND", "local"),
+                      ("TRUELAYER_CLIENT_SECRET", LOCAL_SECRET), ("TRUELAYER_SIGNING_PRIVATE_KEY", ""),
+                      ("TRUELAYER_WEBHOOK_JKUS", "http://127.0.0.1:8093/.well-known/jwks")]:
         with pytest.raises(RuntimeError, match=name if name != "QUEUE_BACKEND" else "cloud_tasks"):
             Settings.from_env(good | {name: bad})
     assert Settings.from_env({}).env == "local"  # the local stack runs on the defaults
