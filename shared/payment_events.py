@@ -43,12 +43,9 @@ class PaymentEvents:
         if payment_id is None:
             log.warning("TrueLayer event %s for unknown payment %s", event_id, event.get("payment_id"))
             return "unknown_payment"
-        event_ref = store.webhook_events(self.db).document(event_id)
         payment_ref = store.payments(self.db).document(payment_id)
 
         def apply(tx) -> str:
-            if event_ref.get(transaction=tx).exists:
-                return "duplicate"
             payment = payment_ref.get(transaction=tx).to_dict()
             uid, purchase = payment["uid"], Purchase.from_record(payment)
             entry_id, entry_kind = purchase.ledger_entry(uid, payment_id)
@@ -87,10 +84,9 @@ class PaymentEvents:
                     if pending.get("paymentId") == payment_id:
                         tx.set(user_ref, {"subscription": {**subscription, "status": "payment_failed"}}, merge=True)
             tx.set(payment_ref, updates, merge=True)
-            tx.set(event_ref, {"type": kind, "paymentId": payment_id, "effect": effect, "receivedAt": now})
             return effect
 
-        effect = store.run_transaction(self.db, apply)
+        effect = self._once(event_id, kind, {"paymentId": payment_id}, apply)
         log.info("TrueLayer %s %s for payment %s: %s", kind, event_id, payment_id, effect)
         return effect
 
@@ -118,12 +114,9 @@ class PaymentEvents:
         if not isinstance(mandate_id, str) or not uid:
             log.warning("TrueLayer %s %s: no user for mandate %s", kind, event_id, mandate_id)
             return "unknown_mandate"
-        event_ref = store.webhook_events(self.db).document(event_id)
         user_ref = store.users(self.db).document(uid)
 
         def apply(tx) -> str:
-            if event_ref.get(transaction=tx).exists:
-                return "duplicate"
             subscription = (user_ref.get(transaction=tx).to_dict() or {}).get("subscription") or {}
             if kind == "mandate_authorized":
                 subscription.update(mandateId=mandate_id, mandateStatus="authorized")
@@ -134,11 +127,23 @@ class PaymentEvents:
             else:
                 effect = "mandate_unchanged"
             tx.set(user_ref, {"subscription": subscription}, merge=True)
-            tx.set(event_ref, {"type": kind, "mandateId": mandate_id, "uid": uid, "effect": effect,
-                               "receivedAt": self.clock()})
             return effect
 
-        return store.run_transaction(self.db, apply)
+        return self._once(event_id, kind, {"mandateId": mandate_id, "uid": uid}, apply)
+
+    def _once(self, event_id: str, kind: str, refs: dict, apply) -> str:
+        """Run `apply(tx)` and record the event with its effect in one transaction; a recorded event is a
+        redelivery and changes nothing."""
+        event_ref = store.webhook_events(self.db).document(event_id)
+
+        def once(tx) -> str:
+            if event_ref.get(transaction=tx).exists:
+                return "duplicate"
+            effect = apply(tx)
+            tx.set(event_ref, {"type": kind, **refs, "effect": effect, "receivedAt": self.clock()})
+            return effect
+
+        return store.run_transaction(self.db, once)
 
 
 def _advance(current: str, new: str) -> str:

@@ -14,7 +14,6 @@ import argparse
 import json
 import logging
 import shlex
-import signal
 import sys
 import threading
 
@@ -25,6 +24,7 @@ from werkzeug.wrappers import Request, Response
 
 from shared.local import settings
 from shared.local.gpu_jobs import IN_QUEUE, JobRunner
+from shared.local.processes import serve_until_stopped
 
 log = logging.getLogger("cineweave.gpu_runner")
 
@@ -119,14 +119,7 @@ def main(argv: list[str] | None = None) -> None:
     server = make_server(args.host, args.port, GpuRunnerApp(runner), threaded=True)
     log.info("listening on http://%s:%d/v2, running jobs with: %s", args.host, args.port, args.exec_command)
     # SIGTERM (from the stack) must also end the running job, which lives in its own process group.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
-        runner.close()
+    serve_until_stopped(server, runner.close)
 
 
 if __name__ == "__main__":

@@ -46,6 +46,20 @@ def ensure_port_free(name: str, host: str, port: int) -> None:
         )
 
 
+def serve_until_stopped(server, close: Callable[[], None]) -> None:
+    """Serve a local stand-in until Ctrl-C or SIGTERM (how the stack stops its children), then clean up."""
+    import sys
+
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+        close()
+
+
 def free_port(host: str = "127.0.0.1") -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind((host, 0))

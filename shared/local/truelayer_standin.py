@@ -32,6 +32,7 @@ from werkzeug.utils import redirect
 from werkzeug.wrappers import Request, Response
 
 from shared.local import settings, truelayer_pages as pages
+from shared.local.processes import serve_until_stopped
 from shared.local.truelayer_keys import SIGNING_KID, LocalKeys
 from shared.local.truelayer_payments import PaymentBook, PaymentRejected, with_query_param
 from shared.local.truelayer_settlement import Settlement
@@ -305,13 +306,7 @@ def main(argv: list[str] | None = None) -> None:
         webhook_retry_delay_s=args.webhook_retry_delay, mandate_execution_delay_s=args.mandate_delay)
     server = make_server(args.host, args.port, standin, threaded=True)
     log.info("listening on %s, webhooks to %s", standin.public_base_url, args.webhook_url)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
-        standin.close()
+    serve_until_stopped(server, standin.close)
 
 
 if __name__ == "__main__":

@@ -180,16 +180,16 @@ class VideoGenerator:
         # Noise comes from a CPU generator so a seed means the same clip on any device; drawn before the
         # image is encoded, as diffusers does, so our latents match a plain pipeline call.
         generator = torch.Generator("cpu").manual_seed(seed)
-        shape = (1, self.vae.config.z_dim, request.height, request.width, request.frames_per_segment)
+        # prepare_latents' (batch, channels, height, width, num_frames)
+        layout = (1, self.vae.config.z_dim, request.height, request.width, request.frames_per_segment)
         if condition is None:
-            latents = self.t2v.prepare_latents(shape[0], shape[1], shape[2], shape[3], shape[4], torch.float32,
-                                               self.device, generator)
+            latents = self.t2v.prepare_latents(*layout, torch.float32, self.device, generator)
             inputs = DenoiseInputs(latents, prompt_embeds, negative_embeds)
         else:
             # TI2V conditions by pinning the first latent frame to the encoded image.
             image = self.i2v.video_processor.preprocess(condition, height=request.height, width=request.width)
             latents, encoded, mask = self.i2v.prepare_latents(
-                image.to(self.device, dtype=torch.float32), *shape, torch.float32, self.device, generator)
+                image.to(self.device, dtype=torch.float32), *layout, torch.float32, self.device, generator)
             inputs = DenoiseInputs(latents, prompt_embeds, negative_embeds, condition=encoded,
                                    first_frame_mask=mask)
         return denoise(self.transformer, self.t2v.scheduler, inputs, steps, guidance,
