@@ -1,5 +1,7 @@
 """/api/admin/* — the admin console's API; every call needs the `admin` claim."""
 
+import re
+
 import functions_framework
 
 from shared import errors
@@ -8,6 +10,7 @@ from shared.http import Endpoint, json_body, json_response, parse, query_int
 from shared.models import CreditAdjustment, JobStatus
 
 endpoint = Endpoint("admin")
+USER_ID = re.compile(r"[^/\s]{1,128}")  # Firebase Auth uids are at most 128 characters
 
 
 @endpoint.route("/api/admin/overview")
@@ -24,8 +27,11 @@ def jobs(request):
     status = request.args.get("status") or None
     if status and status not in {s.value for s in JobStatus}:
         raise errors.InvalidArgument(f"status must be one of {', '.join(s.value for s in JobStatus)}.", field="status")
+    user_id = request.args.get("userId") or None
+    if user_id is not None and not USER_ID.fullmatch(user_id):
+        raise errors.InvalidArgument("userId must be a user id: 1-128 characters, no spaces or '/'.", field="userId")
     limit = query_int(request, "limit", 50, low=1, high=200)
-    return json_response(app.admin.jobs(status, limit, request.args.get("cursor")))
+    return json_response(app.admin.jobs(status, limit, request.args.get("cursor"), user_id))
 
 
 @endpoint.route("/api/admin/users")
@@ -33,7 +39,10 @@ def users(request):
     app = services()
     app.users.admin(request)
     limit = query_int(request, "limit", 50, low=1, high=200)
-    return json_response(app.admin.users(limit, request.args.get("cursor")))
+    email = (request.args.get("email") or "").strip() or None
+    if email and len(email) > 320:
+        raise errors.InvalidArgument("email is longer than 320 characters.", field="email")
+    return json_response(app.admin.users(limit, request.args.get("cursor"), email))
 
 
 @endpoint.route("/api/admin/users/<uid>/credits", methods=("POST",))

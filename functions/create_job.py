@@ -14,7 +14,7 @@ def create(request):
     app = services()
     user = app.users.user(request)
     job_request = parse(CreateJobRequest, json_body(request))
-    answer = app.jobs.create(user.uid, job_request, request.headers.get("Idempotency-Key"))
+    answer = app.jobs.create(user.uid, job_request, request.headers.get("Idempotency-Key"), user.email)
     return json_response(answer, 201)
 
 

@@ -12,7 +12,7 @@ endpoint = Endpoint("credits")
 def balance(request):
     app = services()
     user = app.users.user(request)
-    return json_response(app.credits.balance(user.uid))
+    return json_response(app.credits.balance(user.uid, user.email))
 
 
 @endpoint.route("/api/credits/ledger")

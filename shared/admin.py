@@ -5,51 +5,47 @@ import uuid
 
 from google.cloud import firestore
 
-from shared import store
+from shared import admin_stats, store
+from shared.admin_stats import SETTLED, aggregate
+from shared.config import Settings
 from shared.credits import CreditService
 from shared.job_views import job_view
-from shared.models import JobStatus
-
-SETTLED = [JobStatus.DONE.value, JobStatus.EXPIRED.value]
-
-
-def _aggregate(query, **aggregations) -> dict:
-    """Run count/sum aggregations in one round trip: aggregations = {alias: ("count"|"sum", field)}."""
-    aggregation = None
-    for alias, (kind, field) in aggregations.items():
-        base = aggregation or query
-        aggregation = base.count(alias=alias) if kind == "count" else base.sum(field, alias=alias)
-    results = aggregation.get()
-    return {result.alias: result.value or 0 for result in results[0]}
+from shared.models import JobStatus, utcnow
 
 
 class AdminService:
-    def __init__(self, db: firestore.Client, credits: CreditService):
-        self.db, self.credits = db, credits
+    def __init__(self, db: firestore.Client, credits: CreditService, settings: Settings, clock=utcnow):
+        self.db, self.credits, self.settings, self.clock = db, credits, settings, clock
 
     def overview(self) -> dict:
         jobs = store.jobs(self.db)
         by_status = {}
         for status in JobStatus:
             query = jobs.where(filter=firestore.FieldFilter("status", "==", status.value))
-            by_status[status.value] = int(_aggregate(query, n=("count", None))["n"])
-        settled = _aggregate(
+            by_status[status.value] = int(aggregate(query, n=("count", None))["n"])
+        settled = aggregate(
             jobs.where(filter=firestore.FieldFilter("status", "in", SETTLED)),
             credits=("sum", "credits"),
             gpu=("sum", "gpuSeconds"),
         )
         finished = by_status["done"] + by_status["expired"] + by_status["failed"]
+        gpu_seconds = float(settled["gpu"])
         return {
-            "users": int(_aggregate(store.users(self.db), n=("count", None))["n"]),
+            "users": int(aggregate(store.users(self.db), n=("count", None))["n"]),
             "jobsByStatus": by_status,
             "failureRatio": round(by_status["failed"] / finished, 4) if finished else 0.0,
             "creditsBurned": int(settled["credits"]),
-            "gpuSeconds": round(float(settled["gpu"]), 1),
+            "gpuSeconds": round(gpu_seconds, 1),
+            "gpuCostUsd": admin_stats.gpu_cost_usd(gpu_seconds, self.settings),
+            "jobsPerDay": admin_stats.jobs_per_day(self.db, self.clock()),
+            "revenue": admin_stats.revenue(self.db, self.settings),
         }
 
-    def jobs(self, status: str | None, limit: int, cursor: str | None) -> dict:
+    def jobs(self, status: str | None, limit: int, cursor: str | None, user_id: str | None = None) -> dict:
         collection = store.jobs(self.db)
         query = collection
+        if user_id:
+            query = query.where(filter=firestore.FieldFilter("userId", "==", user_id))
         if status:
             query = query.where(filter=firestore.FieldFilter("status", "==", status))
         query = query.order_by("createdAt", direction=firestore.Query.DESCENDING)
@@ -57,14 +53,18 @@ class AdminService:
         rows = [job_view(doc.id, doc.to_dict()) | {"userId": doc.get("userId")} for doc in docs]
         return {"jobs": rows, "nextCursor": next_cursor}
 
-    def users(self, limit: int, cursor: str | None) -> dict:
+    def users(self, limit: int, cursor: str | None, email: str | None = None) -> dict:
         collection = store.users(self.db)
-        docs, next_cursor = store.page(collection.order_by("__name__"), collection, limit, cursor)
+        query = collection.order_by("__name__")
+        if email:
+            query = query.where(filter=firestore.FieldFilter("email", "==", email))
+        docs, next_cursor = store.page(query, collection, limit, cursor)
         rows = []
         for doc in docs:
             data = doc.to_dict()
             rows.append({
                 "uid": doc.id,
+                "email": data.get("email"),
                 "credits": data.get("credits", 0),
                 "reserved": data.get("reserved", 0),
                 "activeJobs": data.get("activeJobs", 0),

@@ -66,6 +66,16 @@ class Settings(BaseModel):
     upload_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1)
     video_ttl_hours: int = Field(default=24, ge=1)
 
+    # The operator's GPU price per second in US dollars (default: RunPod serverless H100, flex workers);
+    # the admin console turns GPU seconds into cost with it.
+    gpu_cost_per_second_usd: Decimal = Field(default=Decimal("0.00116"), ge=0)
+
+    @property
+    def payments_configured(self) -> bool:
+        """TrueLayer can be called: a request-signing key and client credentials are set."""
+        return all(value.strip() for value in (self.truelayer_signing_private_key, self.truelayer_client_id,
+                                               self.truelayer_client_secret))
+
     @model_validator(mode="after")
     def _no_placeholders_in_production(self) -> "Settings":
         if self.env != "production":

@@ -91,7 +91,7 @@ class Services:
     def admin(self):
         from shared.admin import AdminService
 
-        return AdminService(self.db, self.credits)
+        return AdminService(self.db, self.credits, self.settings)
 
     @functools.cached_property
     def catalog(self):

@@ -8,6 +8,7 @@ positive number of credits they move between `credits` (spendable), `reserved` a
 import dataclasses
 import datetime as dt
 
+from google.api_core.exceptions import AlreadyExists
 from google.cloud import firestore
 
 from shared import errors, store
@@ -24,6 +25,7 @@ class Account:
     active_jobs: int = 0
     plan: str | None = None
     renews_at: dt.datetime | None = None
+    email: str | None = None  # as the ID token last showed it; kept for the admin console and renewals
     exists: bool = False
 
     @classmethod
@@ -38,11 +40,15 @@ class Account:
             active_jobs=int(data.get("activeJobs", 0)),
             plan=data.get("plan"),
             renews_at=data.get("renewsAt"),
+            email=data.get("email"),
             exists=True,
         )
 
     def fields(self) -> dict:
-        return {"credits": self.credits, "reserved": self.reserved, "activeJobs": self.active_jobs}
+        fields = {"credits": self.credits, "reserved": self.reserved, "activeJobs": self.active_jobs}
+        if self.email:
+            fields["email"] = self.email
+        return fields
 
     def view(self) -> dict:
         return {
@@ -59,8 +65,11 @@ class Ledger:
     def __init__(self, db: firestore.Client, tx: firestore.Transaction):
         self.db, self.tx = db, tx
 
-    def account(self, uid: str) -> Account:
-        return Account.from_snapshot(uid, store.users(self.db).document(uid).get(transaction=self.tx))
+    def account(self, uid: str, email: str | None = None) -> Account:
+        """The user's balance; a known `email` (from their ID token) is written with the next balance move."""
+        account = Account.from_snapshot(uid, store.users(self.db).document(uid).get(transaction=self.tx))
+        account.email = email or account.email
+        return account
 
     def has_entry(self, uid: str, entry_id: str) -> bool:
         return store.ledger(self.db, uid).document(entry_id).get(transaction=self.tx).exists
@@ -124,8 +133,20 @@ class CreditService:
     def __init__(self, db: firestore.Client):
         self.db = db
 
-    def balance(self, uid: str) -> dict:
-        return Account.from_snapshot(uid, store.users(self.db).document(uid).get()).view()
+    def balance(self, uid: str, email: str | None = None) -> dict:
+        """The balance. The first call registers the account (so admins can find a new user by email);
+        later calls write only when the caller's email has changed."""
+        ref = store.users(self.db).document(uid)
+        account = Account.from_snapshot(uid, ref.get())
+        if not account.exists:
+            now = utcnow()
+            try:
+                ref.create(account.fields() | {"email": email, "createdAt": now, "updatedAt": now})
+            except AlreadyExists:  # registered by a concurrent call or a grant in the meantime
+                return self.balance(uid, email)
+        elif email and account.email != email:
+            ref.set({"email": email}, merge=True)
+        return account.view()
 
     def ledger_page(self, uid: str, limit: int, cursor: str | None) -> dict:
         collection = store.ledger(self.db, uid)

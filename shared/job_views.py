@@ -45,7 +45,9 @@ def job_view(job_id: str, data: dict, objects: ObjectStore | None = None, queue_
     if status == JobStatus.DONE.value and objects is not None:
         ttl = _url_ttl(data.get("expiresAt"))
         if ttl > 0:
-            view["videoUrl"] = objects.download_url(data["videoKey"], ttl, filename=f"cineweave-{job_id}.mp4")
+            filename = f"cineweave-{job_id}.mp4"
+            view["videoUrl"] = objects.download_url(data["videoKey"], ttl, filename=filename)
+            view["downloadUrl"] = objects.download_url(data["videoKey"], ttl, filename=filename, attachment=True)
             view["posterUrl"] = objects.download_url(data["posterKey"], ttl)
     return view
 

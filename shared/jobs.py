@@ -65,7 +65,8 @@ class JobService:
             if not request.imageKey.startswith(f"uploads/{uid}/") or self.objects.stat(request.imageKey) is None:
                 raise errors.InvalidArgument("imageKey does not name an image you uploaded.", field="imageKey")
 
-    def create(self, uid: str, request: CreateJobRequest, idempotency_key: str | None = None) -> dict:
+    def create(self, uid: str, request: CreateJobRequest, idempotency_key: str | None = None,
+               email: str | None = None) -> dict:
         self.check_create(uid, request, idempotency_key)
         job_id = _job_id(uid, idempotency_key)
         request_hash = _request_hash(request)
@@ -82,7 +83,7 @@ class JobService:
                     raise errors.Conflict("This Idempotency-Key was already used for a different request.")
                 return data["createAnswer"], data["status"]
             ledger = Ledger(self.db, tx)
-            account = ledger.account(uid)
+            account = ledger.account(uid, email)
             ledger.reserve(account, job_id, cost, self.settings.max_active_jobs)
             answer = {
                 "jobId": job_id,
@@ -93,6 +94,7 @@ class JobService:
             now = utcnow()
             tx.set(job_ref, {
                 "userId": uid,
+                "plan": account.plan,  # the plan when created, so the admin console can attribute GPU cost
                 "status": JobStatus.QUEUED.value,
                 "stage": "queued",
                 "progress": 0.0,

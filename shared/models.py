@@ -29,6 +29,7 @@ SECONDS_PER_CREDIT = 5
 FPS = 24
 SEGMENT_FRAMES = 121  # one 5 s Wan 2.2 segment; longer clips chain segments sharing a frame
 CLIP_SIZES = {"16:9": (1280, 704), "9:16": (704, 1280)}
+DURATIONS_SEC = (5, 10, 15)
 MAX_SEED = 2**31 - 1
 
 
@@ -59,7 +60,7 @@ class CreateJobRequest(BaseModel):
     def _whole_seconds(cls, value):
         if isinstance(value, bool) or not isinstance(value, int):
             raise ValueError("durationSec must be 5, 10 or 15")
-        if value not in (5, 10, 15):
+        if value not in DURATIONS_SEC:
             raise ValueError("durationSec must be 5, 10 or 15")
         return value
 

@@ -25,6 +25,8 @@ STATUS_RANK = {"creating": 0, "authorization_required": 1, "authorizing": 2, "au
                "executed": 4, "settled": 5}
 # TrueLayer's beneficiary reference (shown on the payer's statement), at most 18 characters.
 STATEMENT_REFERENCE = "CINEWEAVE CREDITS"
+NOT_CONFIGURED = ("Payments are not configured on this server yet; ask the operator to set the TrueLayer "
+                  "credentials.")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -79,7 +81,13 @@ class PaymentService:
     def __init__(self, db: firestore.Client, settings: Settings, catalog: PlanCatalog, provider, clock=utcnow):
         self.db, self.settings, self.catalog, self.provider, self.clock = db, settings, catalog, provider, clock
 
+    def require_configured(self) -> None:
+        """Refuse a purchase before anything is recorded when TrueLayer cannot be called."""
+        if not self.settings.payments_configured:
+            raise errors.Unavailable(NOT_CONFIGURED)
+
     def subscribe(self, uid: str, email: str | None, plan_id: str, idempotency_key: str | None = None) -> dict:
+        self.require_configured()
         plan = self.catalog.plan(plan_id)
         user = store.users(self.db).document(uid).get().to_dict() or {}
         subscription = user.get("subscription") or {}
@@ -94,6 +102,7 @@ class PaymentService:
         return self.start(uid, email, self._payment_id(uid, idempotency_key), purchase)
 
     def topup(self, uid: str, email: str | None, credits: int, idempotency_key: str | None = None) -> dict:
+        self.require_configured()
         amount = self.catalog.topup_amount(credits)
         purchase = Purchase("topup", credits, amount, self.settings.payment_currency)
         return self.start(uid, email, self._payment_id(uid, idempotency_key), purchase)

@@ -13,6 +13,7 @@ from google.cloud import firestore
 
 from shared import errors, store
 from shared.config import Settings
+from shared.models import CLIP_SIZES, DURATIONS_SEC, IMAGE_TYPES, MAX_SEED, credits_for
 
 
 @dataclasses.dataclass(frozen=True)
@@ -34,11 +35,24 @@ TOPUP_USD_CENTS_PER_CREDIT = 25
 CREDIT_POLICY = "Unused credits roll over: each renewal adds the plan's credits to your balance; credits never expire."
 
 
-def to_minor(usd_cents: int, settings: Settings) -> int:
-    """US cents → minor units of the settlement currency, with the markup, rounded up."""
-    markup = Decimal(100 + settings.payment_markup_percent) / 100
-    amount = Decimal(usd_cents) * settings.payment_minor_per_usd_cent * markup
+def to_minor(usd_cents: int | Decimal, settings: Settings, *, markup: bool = True) -> int:
+    """US cents → minor units of the settlement currency, rounded up; prices carry the markup, costs do not."""
+    factor = Decimal(100 + settings.payment_markup_percent) / 100 if markup else Decimal(1)
+    amount = Decimal(usd_cents) * settings.payment_minor_per_usd_cent * factor
     return int(amount.to_integral_value(rounding=ROUND_CEILING))
+
+
+def job_limits(settings: Settings) -> dict:
+    """What a create-job request may ask for, so a client can validate before sending."""
+    return {
+        "promptMaxChars": settings.prompt_max_chars,
+        "durations": [{"durationSec": seconds, "credits": credits_for(seconds)} for seconds in DURATIONS_SEC],
+        "aspectRatios": list(CLIP_SIZES),
+        "maxActiveJobs": settings.max_active_jobs,
+        "upload": {"contentTypes": sorted(IMAGE_TYPES), "maxBytes": settings.upload_max_bytes},
+        "videoTtlHours": settings.video_ttl_hours,
+        "maxSeed": MAX_SEED,
+    }
 
 
 def plan_document(plan: PlanDefinition, settings: Settings) -> dict:
@@ -89,4 +103,5 @@ class PlanCatalog:
         return credits * terms["priceMinorPerCredit"]
 
     def listing(self) -> dict:
-        return {"plans": self.plans(), "topup": self.topup_terms(), "creditPolicy": CREDIT_POLICY}
+        return {"plans": self.plans(), "topup": self.topup_terms(), "creditPolicy": CREDIT_POLICY,
+                "jobLimits": job_limits(self.settings), "paymentsEnabled": self.settings.payments_configured}

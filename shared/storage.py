@@ -49,10 +49,12 @@ class ObjectStore:
             ExpiresIn=expires_sec,
         )
 
-    def download_url(self, key: str, expires_sec: int, filename: str | None = None) -> str:
+    def download_url(self, key: str, expires_sec: int, filename: str | None = None, attachment: bool = False) -> str:
+        """A presigned GET; with `attachment` the browser saves the file instead of showing it."""
         params = {"Bucket": self.bucket, "Key": key}
         if filename:
-            params["ResponseContentDisposition"] = f'inline; filename="{filename}"'
+            disposition = "attachment" if attachment else "inline"
+            params["ResponseContentDisposition"] = f'{disposition}; filename="{filename}"'
         return self.client.generate_presigned_url("get_object", Params=params, ExpiresIn=expires_sec)
 
     def stat(self, key: str) -> StoredObject | None:

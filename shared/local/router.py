@@ -1,7 +1,8 @@
 """One local HTTP server for the whole API and the web app, standing in for the load balancer's URL map.
 
 `/api/...` goes to the function that shared/routes.py names, run by functions-framework exactly as in
-the cloud (the full path is passed on; each function re-matches its own sub-paths). Anything else is
+the cloud (the full path is passed on; each function re-matches its own sub-paths). `/app-config.json` is
+the web app's runtime configuration, built from the environment the functions see. Anything else is
 served from frontend/dist/ when the web app is built, or answered with a short page that says how to
 sign in.
 """
@@ -11,6 +12,7 @@ import json
 import logging
 import os
 import threading
+from collections.abc import Mapping
 from pathlib import Path
 
 from werkzeug.exceptions import MethodNotAllowed, NotFound
@@ -24,7 +26,27 @@ from shared.local.auth_emulator import sign_in_instructions
 from shared.routes import ROUTES
 
 FUNCTIONS_DIR = settings.REPO_ROOT / "functions"
+APP_CONFIG_PATH = "/app-config.json"
 log = logging.getLogger("cineweave.router")
+
+
+def app_config(environ: Mapping[str, str]) -> dict:
+    """The web app's runtime configuration: which Firebase project, which emulators, which sign-in buttons."""
+    project = environ.get("GOOGLE_CLOUD_PROJECT") or settings.PROJECT_ID
+    config = {
+        "firebase": {"apiKey": settings.FAKE_API_KEY, "authDomain": f"{project}.firebaseapp.com", "projectId": project},
+        "googleSignIn": environ.get("CINEWEAVE_GOOGLE_SIGN_IN") == "1",
+        "environment": "local",
+    }
+    emulators = {}
+    if environ.get("FIREBASE_AUTH_EMULATOR_HOST"):
+        emulators["auth"] = "http://" + environ["FIREBASE_AUTH_EMULATOR_HOST"]
+    if environ.get("FIRESTORE_EMULATOR_HOST"):
+        host, _, port = environ["FIRESTORE_EMULATOR_HOST"].rpartition(":")
+        emulators["firestore"] = {"host": host.strip("[]"), "port": int(port)}
+    if emulators:
+        config["emulators"] = emulators
+    return config
 
 
 def _error(status: int, code: str, message: str, headers: dict | None = None) -> Response:
@@ -35,9 +57,11 @@ def _error(status: int, code: str, message: str, headers: dict | None = None) ->
 class LocalRouter:
     """WSGI app: `/api/...` → function apps (built on first use), everything else → the web app."""
 
-    def __init__(self, functions_dir: Path = FUNCTIONS_DIR, frontend_dist: Path = settings.FRONTEND_DIST):
+    def __init__(self, functions_dir: Path = FUNCTIONS_DIR, frontend_dist: Path = settings.FRONTEND_DIST,
+                 environ: Mapping[str, str] | None = None):
         self.functions_dir = functions_dir
         self.frontend_dist = frontend_dist
+        self.environ = os.environ if environ is None else environ  # read per request: what the functions see
         self._url_map = Map([Rule(r.rule, methods=list(r.methods), endpoint=r.function) for r in ROUTES],
                             strict_slashes=False)
         self._apps: dict[str, object] = {}
@@ -47,6 +71,8 @@ class LocalRouter:
         path = environ.get("PATH_INFO", "")
         if path == "/api" or path.startswith("/api/"):
             return self._api(environ, start_response)
+        if path == APP_CONFIG_PATH:  # before the static files: a built app's own copy never wins
+            return self._app_config(Request(environ))(environ, start_response)
         return self._static(Request(environ))(environ, start_response)
 
     def function_app(self, name: str):
@@ -86,6 +112,12 @@ class LocalRouter:
             response = _error(500, "internal", f"The {function} function failed to load; see the server log.")
             return response(environ, start_response)
         return app(environ, start_response)
+
+    def _app_config(self, request: Request) -> Response:
+        if request.method not in ("GET", "HEAD"):
+            return _error(405, "method_not_allowed", "Only GET and HEAD are served here.", {"Allow": "GET, HEAD"})
+        return Response(json.dumps(app_config(self.environ)), mimetype="application/json",
+                        headers={"Cache-Control": "no-store"})
 
     def _static(self, request: Request) -> Response:
         if request.method not in ("GET", "HEAD"):

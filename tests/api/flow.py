@@ -42,7 +42,7 @@ def webhook(api, run, token=None, body=None):
     return api.post(f"/api/webhooks/runpod?token={token}", json=body)
 
 
-def finish_on_gpu(services, runpod, run, frames=121):
+def finish_on_gpu(services, runpod, run, frames=121, gpu_seconds=2.0):
     """What the worker does on success: upload the outputs, then RunPod reports COMPLETED."""
     out = run["input"]["output"]
     client = services.objects.client
@@ -51,7 +51,7 @@ def finish_on_gpu(services, runpod, run, frames=121):
     runpod.set(run["id"], "COMPLETED", output={
         "videoKey": out["videoKey"], "posterKey": out["posterKey"], "durationSec": run["input"]["durationSec"],
         "frames": frames, "width": 640, "height": 352, "fps": 24, "seed": run["input"]["seed"],
-        "timings": {"denoise": 1.5}, "gpuSeconds": 2.0,
+        "timings": {"denoise": 1.5}, "gpuSeconds": gpu_seconds,
     })
 
 

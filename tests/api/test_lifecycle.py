@@ -49,6 +49,9 @@ def test_done_settles_once_and_serves_the_video(api, services, runpod, make_user
     assert expires == dt.timedelta(hours=24)
     assert requests.get(view["videoUrl"], timeout=10).content == b"mp4-bytes"
     assert requests.get(view["posterUrl"], timeout=10).content == b"jpg-bytes"
+    saved = requests.get(view["downloadUrl"], timeout=10)
+    assert saved.content == b"mp4-bytes"
+    assert saved.headers["Content-Disposition"] == f'attachment; filename="cineweave-{job_id}.mp4"'
     assert balance(api, user) == {"credits": 1, "reserved": 0, "plan": None, "renewsAt": None}
     kinds = [e["kind"] for e in api.get("/api/credits/ledger", user).json["entries"]]
     assert kinds.count("settle") == 1 and "refund" not in kinds

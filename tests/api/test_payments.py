@@ -35,6 +35,53 @@ def test_plans_are_public_and_priced_in_minor_units(api, services, truelayer):
     assert {doc.id for doc in store.plans(services.db).stream()} == set(plans)
 
 
+def test_plans_carry_the_job_limits_and_whether_payments_are_enabled(api, services, truelayer):
+    answer = api.get("/api/plans").json
+    assert answer["paymentsEnabled"] is True
+    assert answer["jobLimits"] == {
+        "promptMaxChars": 2000,
+        "durations": [{"durationSec": 5, "credits": 1}, {"durationSec": 10, "credits": 2},
+                      {"durationSec": 15, "credits": 3}],
+        "aspectRatios": ["16:9", "9:16"],
+        "maxActiveJobs": 5,
+        "upload": {"contentTypes": ["image/jpeg", "image/png", "image/webp"], "maxBytes": 10 * 1024 * 1024},
+        "videoTtlHours": 24,
+        "maxSeed": 2**31 - 1,
+    }
+    services.settings = services.settings.model_copy(update={"prompt_max_chars": 500, "max_active_jobs": 2})
+    services.__dict__.pop("catalog", None)  # rebuilt from the changed settings
+    limits = api.get("/api/plans").json["jobLimits"]
+    assert (limits["promptMaxChars"], limits["maxActiveJobs"]) == (500, 2)
+
+
+def test_without_truelayer_credentials_purchases_are_refused_before_anything_is_recorded(api, services, make_user):
+    # What a fresh deployment has: no request-signing key.
+    services.settings = services.settings.model_copy(update={"truelayer_signing_private_key": ""})
+    assert api.get("/api/plans").json["paymentsEnabled"] is False
+    user = make_user()
+    for path, body in (("/api/subscribe", {"planId": "creator"}), ("/api/topup", {"credits": 50})):
+        answer = api.post(path, user, json=body, headers={"Idempotency-Key": "k-1"})
+        assert answer.status_code == 503, answer.json
+        assert answer.json["error"] == {
+            "code": "unavailable",
+            "message": "Payments are not configured on this server yet; ask the operator to set the TrueLayer "
+                       "credentials."}
+    assert list(store.payments(services.db).stream()) == []
+    assert not store.users(services.db).document(user.uid).get().exists
+    assert api.post("/api/subscribe", json={"planId": "creator"}).status_code == 401  # still signed-in only
+
+
+def test_payments_are_configured_only_with_a_key_and_client_credentials():
+    from shared.config import Settings
+
+    full = Settings(truelayer_signing_private_key="-----BEGIN EC PRIVATE KEY-----")
+    assert full.payments_configured
+    assert not Settings().payments_configured
+    assert not full.model_copy(update={"truelayer_signing_private_key": "  \n"}).payments_configured
+    assert not full.model_copy(update={"truelayer_client_id": ""}).payments_configured
+    assert not full.model_copy(update={"truelayer_client_secret": ""}).payments_configured
+
+
 def test_buying_creator_grants_250_credits_once_only_through_the_webhook(api, services, make_user, truelayer):
     user = make_user()
     started = subscribe(api, user)

@@ -108,3 +108,49 @@ def test_built_web_app_is_served_with_single_page_fallback(serve, functions_dir,
     assert requests.get(base + "/../../etc/passwd", timeout=10).text == "<html>app shell</html>"
     assert requests.post(base + "/", timeout=10).status_code == 405
     assert requests.get(base + "/api/nope", timeout=10).json()["error"]["code"] == "not_found"
+
+
+LOCAL_ENVIRON = {"GOOGLE_CLOUD_PROJECT": "demo-cineweave", "FIREBASE_AUTH_EMULATOR_HOST": "127.0.0.1:9099",
+                 "FIRESTORE_EMULATOR_HOST": "127.0.0.1:8085", "CINEWEAVE_GOOGLE_SIGN_IN": "1"}
+
+
+def test_app_config_describes_the_local_firebase_without_a_built_app(serve, tmp_path):
+    base = serve(LocalRouter(frontend_dist=tmp_path / "missing-dist", environ=LOCAL_ENVIRON))
+    answer = requests.get(base + "/app-config.json", timeout=10)
+    assert answer.status_code == 200
+    assert answer.headers["Content-Type"] == "application/json"
+    assert answer.headers["Cache-Control"] == "no-store"
+    assert answer.json() == {
+        "firebase": {"apiKey": "fake-api-key", "authDomain": "demo-cineweave.firebaseapp.com",
+                     "projectId": "demo-cineweave"},
+        "emulators": {"auth": "http://127.0.0.1:9099", "firestore": {"host": "127.0.0.1", "port": 8085}},
+        "googleSignIn": True,
+        "environment": "local",
+    }
+    assert requests.post(base + "/app-config.json", timeout=10).status_code == 405
+
+
+def test_app_config_wins_over_a_built_file_of_that_name(serve, tmp_path):
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    (dist / "index.html").write_text("<html>app shell</html>")
+    (dist / "app-config.json").write_text('{"firebase": {"projectId": "stale"}}')
+    environ = {"GOOGLE_CLOUD_PROJECT": "demo-other", "CINEWEAVE_GOOGLE_SIGN_IN": "0"}
+    base = serve(LocalRouter(frontend_dist=dist, environ=environ))
+    config = requests.get(base + "/app-config.json", timeout=10).json()
+    assert config == {"firebase": {"apiKey": "fake-api-key", "authDomain": "demo-other.firebaseapp.com",
+                                   "projectId": "demo-other"},
+                      "googleSignIn": False, "environment": "local"}  # no emulator variables, no emulators
+    assert requests.get(base + "/", timeout=10).text == "<html>app shell</html>"
+
+
+def test_app_config_reads_the_process_environment_on_each_request(serve, tmp_path, monkeypatch):
+    base = serve(LocalRouter(frontend_dist=tmp_path / "missing-dist"))
+    monkeypatch.delenv("GOOGLE_CLOUD_PROJECT", raising=False)
+    monkeypatch.delenv("CINEWEAVE_GOOGLE_SIGN_IN", raising=False)
+    monkeypatch.setenv("FIRESTORE_EMULATOR_HOST", "127.0.0.1:8185")
+    first = requests.get(base + "/app-config.json", timeout=10).json()
+    assert first["firebase"]["projectId"] == "demo-cineweave" and first["googleSignIn"] is False
+    assert first["emulators"]["firestore"] == {"host": "127.0.0.1", "port": 8185}
+    monkeypatch.setenv("CINEWEAVE_GOOGLE_SIGN_IN", "1")
+    assert requests.get(base + "/app-config.json", timeout=10).json()["googleSignIn"] is True

@@ -1,0 +1,104 @@
+"""The admin overview's figures, each from Firestore count/sum aggregations (no documents are read).
+
+Aggregations are independent round trips, so a batch of them runs on a few threads at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
+from decimal import ROUND_HALF_UP, Decimal
+
+from google.cloud import firestore
+
+from shared import store
+from shared.config import Settings
+from shared.models import JobStatus
+from shared.pricing import PLAN_DEFINITIONS, to_minor
+
+SETTLED = [JobStatus.DONE.value, JobStatus.EXPIRED.value]
+GRANTED_PAYMENTS = ["executed", "settled"]  # the states in which a payment's credits were granted
+DAYS = 14
+TOPUP_ROW = ("topup", "Top-ups")
+PARALLEL_QUERIES = 8
+
+
+def aggregate(query, **aggregations) -> dict:
+    """Run count/sum aggregations in one round trip: aggregations = {alias: ("count"|"sum", field)}."""
+    aggregation = None
+    for alias, (kind, field) in aggregations.items():
+        base = aggregation or query
+        aggregation = base.count(alias=alias) if kind == "count" else base.sum(field, alias=alias)
+    results = aggregation.get()
+    return {result.alias: result.value or 0 for result in results[0]}
+
+
+def aggregate_all(batch: dict) -> dict:
+    """{key: (query, {alias: (kind, field)})} → {key: {alias: value}}, the queries run concurrently."""
+    with ThreadPoolExecutor(PARALLEL_QUERIES) as pool:
+        futures = {key: pool.submit(aggregate, query, **aggregations) for key, (query, aggregations) in batch.items()}
+        return {key: future.result() for key, future in futures.items()}
+
+
+def _where(query, field: str, op: str, value):
+    return query.where(filter=firestore.FieldFilter(field, op, value))
+
+
+def gpu_cost_usd(gpu_seconds: float, settings: Settings) -> float:
+    """GPU seconds at the operator's price, rounded to cents."""
+    cost = Decimal(str(gpu_seconds)) * settings.gpu_cost_per_second_usd
+    return float(cost.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+def gpu_cost_minor(gpu_seconds: float, settings: Settings) -> int:
+    """GPU seconds at the operator's price in minor units of the settlement currency (no markup; rounded up)."""
+    usd_cents = Decimal(str(gpu_seconds)) * settings.gpu_cost_per_second_usd * 100
+    return to_minor(usd_cents, settings, markup=False)
+
+
+def jobs_per_day(db: firestore.Client, now: dt.datetime, days: int = DAYS) -> list[dict]:
+    """Jobs created on each of the last `days` UTC days (today included), oldest first, and how many failed."""
+    today = now.astimezone(dt.timezone.utc).date()
+    starts = [dt.datetime.combine(today - dt.timedelta(days=back), dt.time(), dt.timezone.utc)
+              for back in range(days - 1, -1, -1)]
+    batch = {}
+    for start in starts:
+        end = start + dt.timedelta(days=1)
+        created = _where(_where(store.jobs(db), "createdAt", ">=", start), "createdAt", "<", end)
+        batch[(start, "total")] = (created, {"n": ("count", None)})
+        batch[(start, "failed")] = (_where(created, "status", "==", JobStatus.FAILED.value), {"n": ("count", None)})
+    counts = aggregate_all(batch)
+    return [{"date": start.date().isoformat(), "total": int(counts[(start, "total")]["n"]),
+             "failed": int(counts[(start, "failed")]["n"])} for start in starts]
+
+
+def revenue(db: firestore.Client, settings: Settings) -> list[dict]:
+    """Per plan and for top-ups: subscribers, money taken, and the GPU time (and its cost) of the plan's users.
+
+    Money counts payments whose credits were granted, in the current settlement currency. GPU time counts
+    settled jobs by the plan their creator was on when the job was created.
+    """
+    currency = settings.payment_currency
+    granted = _where(_where(store.payments(db), "status", "in", GRANTED_PAYMENTS), "currency", "==", currency)
+    batch = {}
+    for plan in PLAN_DEFINITIONS:
+        batch[(plan.id, "users")] = (_where(store.users(db), "plan", "==", plan.id), {"n": ("count", None)})
+        batch[(plan.id, "money")] = (_where(granted, "planId", "==", plan.id), {"n": ("sum", "amountMinor")})
+        settled = _where(_where(store.jobs(db), "plan", "==", plan.id), "status", "in", SETTLED)
+        batch[(plan.id, "gpu")] = (settled, {"n": ("sum", "gpuSeconds")})
+    batch[(TOPUP_ROW[0], "money")] = (_where(granted, "purpose", "==", "topup"), {"n": ("sum", "amountMinor")})
+    figures = aggregate_all(batch)
+
+    rows = []
+    for plan_id, name in [(plan.id, plan.name) for plan in PLAN_DEFINITIONS] + [TOPUP_ROW]:
+        gpu_seconds = float(figures.get((plan_id, "gpu"), {"n": 0})["n"])
+        rows.append({
+            "planId": plan_id,
+            "name": name,
+            "subscribers": int(figures.get((plan_id, "users"), {"n": 0})["n"]),
+            "revenueMinor": int(figures[(plan_id, "money")]["n"]),
+            "gpuSeconds": round(gpu_seconds, 1),
+            "gpuCostMinor": gpu_cost_minor(gpu_seconds, settings),
+            "currency": currency,
+        })
+    return rows
