@@ -35,6 +35,8 @@ def _document(title: str, body: str) -> str:
     return (
         "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+        # No icon to fetch: the stand-in serves none, and a 404 would show as a browser console error.
+        "<link rel=\"icon\" href=\"data:,\">\n"
         f"<title>{escape(title)}</title>\n<style>{_STYLE}</style>\n</head>\n"
         f"<body>\n<main>\n{body}\n</main>\n</body>\n</html>\n"
     )

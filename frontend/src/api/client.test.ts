@@ -1,0 +1,146 @@
+// @vitest-environment node
+import { describe, expect, it, vi } from "vitest";
+import { ApiClient, ApiError, errorFrom, newIdempotencyKey } from "./client";
+
+function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json", ...headers } });
+}
+
+function client(answer: Response | Error, token: string | null = "id-token") {
+  const fetchImpl = vi.fn(async (_input: RequestInfo | URL, _init?: RequestInit) => {
+    if (answer instanceof Error) throw answer;
+    return answer;
+  });
+  return { api: new ApiClient(async () => token, "https://api.test", fetchImpl as typeof fetch), fetchImpl };
+}
+
+function sent(fetchImpl: ReturnType<typeof client>["fetchImpl"]) {
+  const [url, init] = fetchImpl.mock.calls[0];
+  return { url: String(url), method: init?.method, headers: init?.headers as Record<string, string>, body: init?.body };
+}
+
+describe("ApiClient requests", () => {
+  it("sends the ID token as a bearer token and parses the answer", async () => {
+    const { api, fetchImpl } = client(json(200, { credits: 7, reserved: 1, plan: "starter", renewsAt: null }));
+    await expect(api.balance()).resolves.toEqual({ credits: 7, reserved: 1, plan: "starter", renewsAt: null });
+    const request = sent(fetchImpl);
+    expect(request.url).toBe("https://api.test/api/credits");
+    expect(request.method).toBe("GET");
+    expect(request.headers.Authorization).toBe("Bearer id-token");
+    expect(request.body).toBeUndefined();
+  });
+
+  it("sends no Authorization header when signed out", async () => {
+    const { api, fetchImpl } = client(json(200, { plans: [] }), null);
+    await api.plans();
+    expect(sent(fetchImpl).headers).not.toHaveProperty("Authorization");
+  });
+
+  it("posts a job as JSON with its Idempotency-Key", async () => {
+    const { api, fetchImpl } = client(json(201, { jobId: "j1", status: "queued", creditsReserved: 1, creditsRemaining: 4 }));
+    const body = { prompt: "A fox", durationSec: 5, aspectRatio: "16:9" as const, seed: 3 };
+    await expect(api.createJob(body, "key-1")).resolves.toMatchObject({ jobId: "j1" });
+    const request = sent(fetchImpl);
+    expect(request.url).toBe("https://api.test/api/jobs/create");
+    expect(request.method).toBe("POST");
+    expect(request.headers["Content-Type"]).toBe("application/json");
+    expect(request.headers["Idempotency-Key"]).toBe("key-1");
+    expect(JSON.parse(String(request.body))).toEqual(body);
+  });
+
+  it("escapes ids in paths", async () => {
+    const { api, fetchImpl } = client(json(200, { jobId: "a/b" }));
+    await api.job("a/b?c");
+    expect(sent(fetchImpl).url).toBe("https://api.test/api/jobs/a%2Fb%3Fc");
+  });
+
+  it("pages jobs with limit and cursor and returns items", async () => {
+    const { api, fetchImpl } = client(json(200, { jobs: [{ jobId: "j1" }], nextCursor: "c2" }));
+    await expect(api.jobs(24, "c1")).resolves.toEqual({ items: [{ jobId: "j1" }], nextCursor: "c2" });
+    expect(sent(fetchImpl).url).toBe("https://api.test/api/jobs?limit=24&cursor=c1");
+  });
+
+  it("leaves an absent cursor out of the query", async () => {
+    const { api, fetchImpl } = client(json(200, { entries: [], nextCursor: null }));
+    await expect(api.ledger(25, null)).resolves.toEqual({ items: [], nextCursor: null });
+    expect(sent(fetchImpl).url).toBe("https://api.test/api/credits/ledger?limit=25");
+  });
+
+  it("leaves empty admin filters out of the query", async () => {
+    const { api, fetchImpl } = client(json(200, { jobs: [], nextCursor: null }));
+    await api.adminJobs({ status: "", userId: "u1" });
+    expect(sent(fetchImpl).url).toBe("https://api.test/api/admin/jobs?userId=u1&limit=25");
+  });
+
+  it("reads admin users into items, looking up an email when given", async () => {
+    const { api, fetchImpl } = client(json(200, { users: [{ uid: "u1" }], nextCursor: null }));
+    await expect(api.adminUsers(null, "ada@example.com")).resolves.toEqual({ items: [{ uid: "u1" }], nextCursor: null });
+    expect(sent(fetchImpl).url).toBe("https://api.test/api/admin/users?email=ada%40example.com&limit=25");
+  });
+
+  it("posts a credit adjustment with delta, reason and key", async () => {
+    const { api, fetchImpl } = client(json(200, { credits: 15 }));
+    await expect(api.adjustCredits("u 1", -5, "Refund for outage", "key-9")).resolves.toEqual({ credits: 15 });
+    const request = sent(fetchImpl);
+    expect(request.url).toBe("https://api.test/api/admin/users/u%201/credits");
+    expect(request.headers["Idempotency-Key"]).toBe("key-9");
+    expect(JSON.parse(String(request.body))).toEqual({ delta: -5, reason: "Refund for outage" });
+  });
+
+  it("posts subscribe and top-up bodies", async () => {
+    const first = client(json(200, { paymentId: "p", redirectUrl: "https://pay" }));
+    await first.api.subscribe("pro", "k1");
+    expect(sent(first.fetchImpl).url).toBe("https://api.test/api/subscribe");
+    expect(JSON.parse(String(sent(first.fetchImpl).body))).toEqual({ planId: "pro" });
+    const second = client(json(200, { paymentId: "p", redirectUrl: "https://pay" }));
+    await second.api.topup(50, "k2");
+    expect(sent(second.fetchImpl).url).toBe("https://api.test/api/topup");
+    expect(JSON.parse(String(sent(second.fetchImpl).body))).toEqual({ credits: 50 });
+  });
+});
+
+describe("ApiClient errors", () => {
+  it("turns an error body into an ApiError with status, code, message and field", async () => {
+    const { api } = client(json(400, { error: { code: "invalid_argument", message: "The prompt is empty.", field: "prompt" } }));
+    const error = await api.createJob({ prompt: "", durationSec: 5, aspectRatio: "16:9" }, "k").catch((e) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({ status: 400, code: "invalid_argument", message: "The prompt is empty.", field: "prompt" });
+  });
+
+  it("keeps the server's sentence for a 402", async () => {
+    const { api } = client(json(402, { error: { code: "insufficient_credits", message: "This video costs 3 credits; you have 1." } }));
+    await expect(api.createJob({ prompt: "x", durationSec: 15, aspectRatio: "16:9" }, "k"))
+      .rejects.toMatchObject({ status: 402, code: "insufficient_credits", message: "This video costs 3 credits; you have 1." });
+  });
+
+  it("says the server can't be reached when fetch itself fails", async () => {
+    const { api } = client(new TypeError("Failed to fetch"));
+    await expect(api.balance()).rejects.toMatchObject({
+      status: 0, code: "network", message: expect.stringMatching(/can't be reached/),
+    });
+  });
+
+  it("writes its own sentence for a gateway page that is not JSON", async () => {
+    const error = await errorFrom(new Response("<html>Bad Gateway</html>", { status: 502 }));
+    expect(error).toMatchObject({ status: 502, code: "http_error" });
+    expect(error.message).toBe("The server answered HTTP 502. Please try again in a moment.");
+  });
+
+  it("does not promise a retry for a 4xx without a body", async () => {
+    const error = await errorFrom(new Response("", { status: 404 }));
+    expect(error.message).toBe("The server answered HTTP 404.");
+  });
+
+  it("names the code 'error' when the body has a message but no code", async () => {
+    const error = await errorFrom(json(409, { error: { message: "Already canceled." } }));
+    expect(error).toMatchObject({ code: "error", message: "Already canceled." });
+  });
+});
+
+describe("newIdempotencyKey", () => {
+  it("gives a different key each time", () => {
+    const keys = new Set(Array.from({ length: 20 }, () => newIdempotencyKey()));
+    expect(keys.size).toBe(20);
+    expect([...keys][0]).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});

@@ -1,0 +1,55 @@
+import { signOut } from "firebase/auth";
+import { NavLink, Outlet, useNavigate } from "react-router-dom";
+import { useCredits } from "../app/credits";
+import { useServices, useSession } from "../app/services";
+import { credits } from "../format";
+
+export function Logo() {
+  return (
+    <span className="logo">
+      <img src="/favicon.svg" alt="" width={28} height={28} />
+      <span className="logo-text">CineWeave</span>
+    </span>
+  );
+}
+
+export function Layout() {
+  const { firebase } = useServices();
+  const { user, admin } = useSession();
+  const { balance } = useCredits();
+  const navigate = useNavigate();
+
+  const leave = async () => {
+    await signOut(firebase.auth);
+    navigate("/signin");
+  };
+
+  return (
+    <div className="shell">
+      <header className="topbar">
+        <NavLink to="/" className="brand" aria-label="CineWeave home">
+          <Logo />
+        </NavLink>
+        <nav className="nav" aria-label="Main">
+          <NavLink to="/" end>Dashboard</NavLink>
+          <NavLink to="/create">Create</NavLink>
+          <NavLink to="/account">Account</NavLink>
+          {admin && <NavLink to="/admin">Admin</NavLink>}
+        </nav>
+        <div className="topbar-right">
+          {balance && (
+            <NavLink to="/account" className="credit-pill" data-testid="credit-pill">
+              {credits(balance.credits)}
+            </NavLink>
+          )}
+          <span className="user-email" title={user?.email ?? ""}>{user?.email}</span>
+          <button type="button" className="button ghost small" onClick={leave}>Sign out</button>
+        </div>
+      </header>
+      <main className="content">
+        <Outlet />
+      </main>
+      <footer className="footer">Videos are kept for 24 hours. Every failed render is refunded.</footer>
+    </div>
+  );
+}

@@ -1,0 +1,51 @@
+import { screen } from "@testing-library/react";
+import { describe, expect, it, vi } from "vitest";
+import { balance, fakeApi, listing, renderWithServices } from "../test/fakes";
+import { AccountPage } from "./AccountPage";
+
+describe("AccountPage", () => {
+  it("shows the balance, plan, email, plans and history", async () => {
+    const api = fakeApi({
+      balance: async () => balance({ credits: 33, reserved: 2, plan: "pro", renewsAt: "2025-04-01T00:00:00Z" }),
+      ledger: async () => ({ items: [{ id: "e1", kind: "grant", amount: 200, createdAt: "2025-03-01T00:00:00Z" }], nextCursor: null }),
+    });
+    renderWithServices(<AccountPage />, { api, route: "/account" });
+    expect(await screen.findByTestId("account-credits")).toHaveTextContent("33");
+    expect(screen.getByText("2 credits reserved")).toBeInTheDocument();
+    const plan = screen.getByText("Plan").closest(".stat") as HTMLElement;
+    expect(plan).toHaveTextContent(/^PlanProRenews /);
+    expect(screen.getByText("ada@example.com")).toBeInTheDocument();
+    expect(await screen.findByRole("button", { name: "Your plan" })).toBeDisabled();
+    expect(await screen.findByText("Plan credits")).toBeInTheDocument();
+  });
+
+  it("reads the balance again when the page opens", async () => {
+    const { api } = renderWithServices(<AccountPage />, { route: "/account" });
+    await screen.findByRole("button", { name: "Choose Starter" });
+    await vi.waitFor(() => expect(api.balance).toHaveBeenCalledTimes(2));
+  });
+
+  it("says what happened to a payment when back from the payment page", async () => {
+    const api = fakeApi({
+      payment: async (paymentId) => ({
+        paymentId, status: "settled", purpose: "topup", credits: 40, amountMinor: 600, currency: "GBP", createdAt: "",
+      }),
+    });
+    renderWithServices(<AccountPage />, { api, route: "/account?paymentId=pay-77", path: "/account" });
+    expect(await screen.findByText("Payment received: 40 credits added to your balance.")).toBeInTheDocument();
+    expect(api.payment).toHaveBeenCalledWith("pay-77");
+  });
+
+  it("shows why the plans can't be listed", async () => {
+    const api = fakeApi({ plans: async () => { throw new Error("The server answered HTTP 502."); } });
+    renderWithServices(<AccountPage />, { api, route: "/account" });
+    expect(await screen.findByRole("alert")).toHaveTextContent("The server answered HTTP 502.");
+    expect(screen.queryByRole("heading", { name: "Buy credits" })).not.toBeInTheDocument();
+  });
+
+  it("shows the payments switch from the listing", async () => {
+    const api = fakeApi({ plans: async () => listing({ paymentsEnabled: false }) });
+    renderWithServices(<AccountPage />, { api, route: "/account" });
+    expect(await screen.findByText(/Payments are not configured/)).toBeInTheDocument();
+  });
+});

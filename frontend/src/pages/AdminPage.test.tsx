@@ -1,0 +1,63 @@
+import { screen, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, it } from "vitest";
+import type { AdminOverview } from "../admin/types";
+import { fakeApi, job, renderWithServices, signedIn } from "../test/fakes";
+import { AdminPage } from "./AdminPage";
+
+const overview: AdminOverview = {
+  users: 12,
+  jobsByStatus: { queued: 1, dispatched: 0, running: 2, done: 30, expired: 4, failed: 3, canceled: 1 },
+  failureRatio: 0.0882,
+  creditsBurned: 71,
+  gpuSeconds: 1830.4,
+  gpuCostUsd: 1.27,
+  jobsPerDay: [{ date: "2025-03-01", total: 5, failed: 1 }, { date: "2025-03-02", total: 8, failed: 0 }],
+  revenue: [{ planId: "pro", name: "Pro", subscribers: 2, revenueMinor: 4000, gpuSeconds: 900, gpuCostMinor: 120, currency: "GBP" }],
+};
+
+describe("AdminPage", () => {
+  it("shows a non-admin the 403 page and makes no API call", () => {
+    const api = fakeApi();
+    renderWithServices(<AdminPage />, { api, session: signedIn({ admin: false }), credits: false });
+    expect(screen.getByTestId("forbidden")).toHaveTextContent("403");
+    expect(screen.getByRole("heading", { name: "Admins only" })).toBeInTheDocument();
+    expect(screen.queryByRole("heading", { name: "Admin console" })).not.toBeInTheDocument();
+    for (const method of Object.values(api)) expect(method).not.toHaveBeenCalled();
+  });
+
+  it("shows an admin the totals, users and jobs", async () => {
+    const api = fakeApi({
+      adminOverview: async () => overview,
+      adminUsers: async () => ({
+        items: [{ uid: "u1", email: "ada@example.com", credits: 3, reserved: 0, activeJobs: 0, plan: null, createdAt: null }],
+        nextCursor: null,
+      }),
+      adminJobs: async () => ({ items: [job({ jobId: "j1", prompt: "Foxes in snow", userId: "uid-foxes-owner" })], nextCursor: null }),
+    });
+    renderWithServices(<AdminPage />, { api, session: signedIn({ admin: true }), credits: false });
+    expect(screen.getByRole("heading", { name: "Admin console" })).toBeInTheDocument();
+    expect(await screen.findByText("8.8%")).toBeInTheDocument();
+    expect(screen.getByText("1830 s")).toBeInTheDocument();
+    expect(screen.getByText("≈ $1.27")).toBeInTheDocument();
+    expect(within(screen.getByTestId("jobs-by-status")).getAllByRole("listitem")).toHaveLength(7);
+    expect(screen.getAllByTestId("chart-bar").map((bar) => bar.getAttribute("data-total"))).toEqual(["5", "8"]);
+    expect(within(screen.getByTestId("revenue")).getByText("Pro")).toBeInTheDocument();
+    expect(await screen.findByText("ada@example.com")).toBeInTheDocument();
+    expect(await screen.findByText("Foxes in snow")).toBeInTheDocument();
+  });
+
+  it("reads the totals again on Refresh", async () => {
+    const api = fakeApi({ adminOverview: async () => overview });
+    renderWithServices(<AdminPage />, { api, session: signedIn({ admin: true }), credits: false });
+    await screen.findByText("8.8%");
+    await userEvent.click(screen.getByRole("button", { name: "Refresh" }));
+    expect(api.adminOverview).toHaveBeenCalledTimes(2);
+  });
+
+  it("shows the API's sentence when the totals can't be read", async () => {
+    const api = fakeApi({ adminOverview: async () => { throw new Error("You need the admin role for this."); } });
+    renderWithServices(<AdminPage />, { api, session: signedIn({ admin: true }), credits: false });
+    expect(await screen.findByText("You need the admin role for this.")).toBeInTheDocument();
+  });
+});

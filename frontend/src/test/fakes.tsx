@@ -1,0 +1,144 @@
+// Shared fixtures for component tests: API answers shaped like the real ones, a fake API object and a
+// render helper that hands both to the component tree through TestServicesProvider.
+import { render, type RenderResult } from "@testing-library/react";
+import type { User } from "firebase/auth";
+import type { ReactElement, ReactNode } from "react";
+import { MemoryRouter, Route, Routes, useLocation } from "react-router-dom";
+import { vi, type Mock } from "vitest";
+import type { ApiClient } from "../api/client";
+import type { Balance, Job, JobLimits, PlanListing } from "../api/types";
+import { CreditsProvider } from "../app/credits";
+import { TestServicesProvider, type Services, type Session } from "../app/services";
+
+export const LIMITS: JobLimits = {
+  promptMaxChars: 500,
+  durations: [
+    { durationSec: 5, credits: 1 },
+    { durationSec: 10, credits: 2 },
+    { durationSec: 15, credits: 3 },
+  ],
+  aspectRatios: ["16:9", "9:16"],
+  maxActiveJobs: 2,
+  upload: { contentTypes: ["image/jpeg", "image/png", "image/webp"], maxBytes: 10 * 1024 * 1024 },
+  videoTtlHours: 24,
+  maxSeed: 4294967295,
+};
+
+export function listing(overrides: Partial<PlanListing> = {}): PlanListing {
+  return {
+    plans: [
+      { id: "starter", name: "Starter", creditsPerMonth: 60, priceUsdCents: 900, priceMinor: 720, currency: "GBP" },
+      { id: "pro", name: "Pro", creditsPerMonth: 200, priceUsdCents: 2500, priceMinor: 2000, currency: "GBP" },
+    ],
+    topup: { priceMinorPerCredit: 15, currency: "GBP", minCredits: 10, maxCredits: 1000 },
+    creditPolicy: "Unused plan credits roll over for one month.",
+    jobLimits: LIMITS,
+    paymentsEnabled: true,
+    ...overrides,
+  };
+}
+
+export function balance(overrides: Partial<Balance> = {}): Balance {
+  return { credits: 10, reserved: 0, plan: null, renewsAt: null, ...overrides };
+}
+
+export function job(overrides: Partial<Job> = {}): Job {
+  return {
+    jobId: "job-1",
+    status: "queued",
+    stage: "queued",
+    progress: 0,
+    prompt: "A paper boat on a rainy street",
+    negativePrompt: null,
+    imageKey: null,
+    durationSec: 5,
+    aspectRatio: "16:9",
+    seed: 1234,
+    creditsUsed: 1,
+    creditsRefunded: 0,
+    createdAt: "2025-03-01T10:00:00+00:00",
+    startedAt: null,
+    finishedAt: null,
+    expiresAt: null,
+    ...overrides,
+  };
+}
+
+type ApiMethods = {
+  [K in keyof ApiClient as ApiClient[K] extends (...args: never[]) => unknown ? K : never]: ApiClient[K];
+};
+
+export type FakeApi = { [K in keyof ApiMethods]: Mock<ApiMethods[K]> };
+
+/** Every API method as a vi.fn(); the defaults answer like a fresh account, `overrides` replace any of them. */
+export function fakeApi(overrides: Partial<{ [K in keyof ApiMethods]: ApiMethods[K] }> = {}): FakeApi {
+  const never = () => new Promise<never>(() => {});
+  const api: Record<string, Mock> = {
+    request: vi.fn(never),
+    createJob: vi.fn(async () => ({ jobId: "job-new", status: "queued" as const, creditsReserved: 1, creditsRemaining: 9 })),
+    job: vi.fn(async (jobId: string) => job({ jobId })),
+    jobs: vi.fn(async () => ({ items: [], nextCursor: null })),
+    cancelJob: vi.fn(async (jobId: string) => job({ jobId, status: "canceled" })),
+    createUpload: vi.fn(never),
+    balance: vi.fn(async () => balance()),
+    ledger: vi.fn(async () => ({ items: [], nextCursor: null })),
+    plans: vi.fn(async () => listing()),
+    subscribe: vi.fn(async () => ({ paymentId: "pay-1", redirectUrl: "https://pay.example/checkout/pay-1" })),
+    topup: vi.fn(async () => ({ paymentId: "pay-2", redirectUrl: "https://pay.example/checkout/pay-2" })),
+    payment: vi.fn(never),
+    adminOverview: vi.fn(never),
+    adminJobs: vi.fn(async () => ({ items: [], nextCursor: null })),
+    adminUsers: vi.fn(async () => ({ items: [], nextCursor: null })),
+    adjustCredits: vi.fn(async () => ({ credits: 0 })),
+  };
+  for (const [name, impl] of Object.entries(overrides)) api[name] = vi.fn(impl as (...args: unknown[]) => unknown);
+  return api as unknown as FakeApi;
+}
+
+export function signedIn(overrides: Partial<Session> = {}): Session {
+  const user = { uid: "user-1", email: "ada@example.com" } as unknown as User;
+  return { ready: true, user, admin: false, ...overrides };
+}
+
+/** Shows where the router is, so a test can see a navigation happen. */
+export function LocationProbe() {
+  const location = useLocation();
+  return <output data-testid="location">{location.pathname + location.search}</output>;
+}
+
+interface RenderOptions {
+  api?: FakeApi;
+  session?: Session;
+  services?: Partial<Services>;
+  /** The address the router starts at. */
+  route?: string;
+  /** The route pattern `ui` is mounted on (e.g. "/jobs/:jobId"); other paths show a probe. */
+  path?: string;
+  /** Wrap in CreditsProvider, which reads api.balance() for the signed-in session. */
+  credits?: boolean;
+}
+
+export function renderWithServices(ui: ReactElement, options: RenderOptions = {}): RenderResult & { api: FakeApi } {
+  const api = options.api ?? fakeApi();
+  const session = options.session ?? signedIn();
+  const route = options.route ?? "/";
+  const path = options.path ?? route.split("?")[0];
+  const wrap = (element: ReactNode) => {
+    const tree = (
+      <MemoryRouter initialEntries={[route]}>
+        <Routes>
+          <Route path={path} element={element} />
+          <Route path="*" element={<LocationProbe />} />
+        </Routes>
+      </MemoryRouter>
+    );
+    return (
+      <TestServicesProvider services={{ api: api as unknown as ApiClient, ...options.services }} session={session}>
+        {options.credits === false ? tree : <CreditsProvider>{tree}</CreditsProvider>}
+      </TestServicesProvider>
+    );
+  };
+  const result = render(wrap(ui));
+  // Re-rendering keeps the same providers around the new element.
+  return { ...result, rerender: (next: ReactNode) => result.rerender(wrap(next)), api };
+}
