@@ -3,8 +3,9 @@ import type { JobStatus } from "../api/types";
 import { useApi } from "../app/services";
 import { Notice } from "../components/Notice";
 import { StatusChip } from "../components/StatusChip";
+import { StatusSelect } from "../components/StatusSelect";
 import { usePaged } from "../components/usePaged";
-import { dateTime, STATUS_LABELS } from "../format";
+import { dateTime } from "../format";
 
 export function JobsTable() {
   const api = useApi();
@@ -21,10 +22,7 @@ export function JobsTable() {
       <div className="section-head">
         <h2>Jobs</h2>
         <form className="filters" onSubmit={(e) => { e.preventDefault(); setAppliedUser(userId.trim()); }}>
-          <select aria-label="Job status" value={status} onChange={(e) => setStatus(e.target.value as JobStatus | "")}>
-            <option value="">All statuses</option>
-            {Object.entries(STATUS_LABELS).map(([value, label]) => <option key={value} value={value}>{label}</option>)}
-          </select>
+          <StatusSelect label="Job status" value={status} onChange={setStatus} />
           <input aria-label="User id" placeholder="User id" value={userId} onChange={(e) => setUserId(e.target.value)} />
           <button className="button small" type="submit">Filter</button>
         </form>

@@ -215,6 +215,18 @@ describe("CreatePage from an earlier job", () => {
 describe("CreatePage starting image", () => {
   const png = () => new File(["png-bytes"], "start.png", { type: "image/png" });
 
+  /** A prompt typed and one image picked, its upload still in flight. */
+  async function startUploading(): Promise<FakeApi> {
+    const api = fakeApi({
+      createUpload: async () => ({ imageKey: "uploads/user-1/abc.png", uploadUrl: "https://storage.test/put", expiresAt: "" }),
+    });
+    open({ api });
+    await userEvent.type(await screen.findByRole("textbox", { name: /^Prompt/ }), "Start here");
+    await userEvent.upload(screen.getByLabelText("Starting image"), png());
+    await screen.findByRole("button", { name: "Uploading image…" });
+    return api;
+  }
+
   it("uploads the image, waits for it, and sends its key", async () => {
     const api = fakeApi({
       createUpload: async () => ({ imageKey: "uploads/user-1/abc.png", uploadUrl: "https://storage.test/put", expiresAt: "" }),
@@ -233,13 +245,7 @@ describe("CreatePage starting image", () => {
   });
 
   it("forgets an image removed while it was still uploading", async () => {
-    const api = fakeApi({
-      createUpload: async () => ({ imageKey: "uploads/user-1/abc.png", uploadUrl: "https://storage.test/put", expiresAt: "" }),
-    });
-    open({ api });
-    await userEvent.type(await screen.findByRole("textbox", { name: /^Prompt/ }), "Start here");
-    await userEvent.upload(screen.getByLabelText("Starting image"), png());
-    await screen.findByRole("button", { name: "Uploading image…" });
+    const api = await startUploading();
     await userEvent.click(screen.getByRole("button", { name: "Remove image" }));
     expect(screen.getByRole("button", { name: "Generate · 1 credit" })).toBeEnabled();
 
@@ -278,13 +284,7 @@ describe("CreatePage starting image", () => {
   });
 
   it("drops the image when the upload fails and sends no key", async () => {
-    const api = fakeApi({
-      createUpload: async () => ({ imageKey: "uploads/user-1/abc.png", uploadUrl: "https://storage.test/put", expiresAt: "" }),
-    });
-    open({ api });
-    await userEvent.type(await screen.findByRole("textbox", { name: /^Prompt/ }), "Start here");
-    await userEvent.upload(screen.getByLabelText("Starting image"), png());
-    await screen.findByRole("button", { name: "Uploading image…" });
+    const api = await startUploading();
     upload.fail(new Error("The image upload failed; check your connection and try again."));
     expect(await screen.findByRole("alert")).toHaveTextContent("The image upload failed");
     expect(screen.queryByRole("img", { name: "Starting image" })).not.toBeInTheDocument();

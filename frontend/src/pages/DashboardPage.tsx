@@ -5,8 +5,9 @@ import { useCredits } from "../app/credits";
 import { useApi } from "../app/services";
 import { Notice } from "../components/Notice";
 import { Spinner } from "../components/Spinner";
+import { StatusSelect } from "../components/StatusSelect";
 import { usePaged } from "../components/usePaged";
-import { credits, date, planName, STATUS_LABELS } from "../format";
+import { credits, date, planName } from "../format";
 import { JobCard } from "../jobs/JobCard";
 import { filterJobs } from "../jobs/filter";
 import { isUnfinished } from "../jobs/liveJob";
@@ -62,10 +63,7 @@ export function DashboardPage() {
         <div className="filters">
           <input type="search" placeholder="Search prompts" aria-label="Search prompts" value={query}
             onChange={(e) => setQuery(e.target.value)} />
-          <select aria-label="Filter by status" value={status} onChange={(e) => setStatus(e.target.value as JobStatus | "")}>
-            <option value="">All statuses</option>
-            {Object.entries(STATUS_LABELS).map(([value, label]) => <option key={value} value={value}>{label}</option>)}
-          </select>
+          <StatusSelect label="Filter by status" value={status} onChange={setStatus} />
         </div>
       </div>
       <Notice>{jobs.error}</Notice>
