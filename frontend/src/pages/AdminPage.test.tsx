@@ -26,6 +26,13 @@ describe("AdminPage", () => {
     for (const method of Object.values(api)) expect(method).not.toHaveBeenCalled();
   });
 
+  it("fetches a fresh ID token once, so a claim granted since sign-in takes effect without signing out", () => {
+    const session = signedIn({ admin: false });
+    renderWithServices(<AdminPage />, { api: fakeApi(), session, credits: false });
+    expect(session.user!.getIdToken).toHaveBeenCalledTimes(1);
+    expect(session.user!.getIdToken).toHaveBeenCalledWith(true);
+  });
+
   it("shows an admin the totals, users and jobs", async () => {
     const api = fakeApi({
       adminOverview: async () => overview,

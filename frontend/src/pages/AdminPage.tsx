@@ -1,3 +1,4 @@
+import { useEffect } from "react";
 import { JobsTable } from "../admin/JobsTable";
 import { Overview } from "../admin/Overview";
 import { UsersTable } from "../admin/UsersTable";
@@ -8,7 +9,12 @@ import { useAsync } from "../components/useAsync";
 import { ForbiddenPage } from "./ForbiddenPage";
 
 export function AdminPage() {
-  const { admin } = useSession();
+  const { admin, user } = useSession();
+  useEffect(() => {
+    // A claim granted since sign-in arrives with a fresh ID token; fetch one once rather than asking
+    // the person to sign out and in again. onIdTokenChanged then updates the session.
+    if (user && !admin) void user.getIdToken(true).catch(() => {});
+  }, [user, admin]);
   // The API refuses non-admins too; this only spares them a request that can't succeed.
   if (!admin) return <ForbiddenPage />;
   return <AdminConsole />;

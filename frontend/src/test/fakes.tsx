@@ -96,7 +96,7 @@ export function fakeApi(overrides: Partial<{ [K in keyof ApiMethods]: ApiMethods
 }
 
 export function signedIn(overrides: Partial<Session> = {}): Session {
-  const user = { uid: "user-1", email: "ada@example.com" } as unknown as User;
+  const user = { uid: "user-1", email: "ada@example.com", getIdToken: vi.fn(async () => "token") } as unknown as User;
   return { ready: true, user, admin: false, ...overrides };
 }
 
