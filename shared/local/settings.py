@@ -35,6 +35,8 @@ DEV_EMULATOR_PORTS = EmulatorPorts(firestore=8085, auth=9099, s3=9000)
 # CINEWEAVE_TEST_PORT_OFFSET shifts the test ports, so that two test sessions can share a machine.
 _TEST_OFFSET = int(os.environ.get("CINEWEAVE_TEST_PORT_OFFSET", "0"))
 TEST_EMULATOR_PORTS = EmulatorPorts(firestore=8185 + _TEST_OFFSET, auth=9199 + _TEST_OFFSET, s3=9100 + _TEST_OFFSET)
+# The security-rules tests (firestore_rules/tests/) run their own Firestore emulator, loaded with the rules.
+RULES_TEST_FIRESTORE_PORT = 8285 + _TEST_OFFSET
 DEV_API_PORT = 8080
 DEV_GPU_RUNNER_PORT = 8091
 DEV_TRUELAYER_PORT = 8093
