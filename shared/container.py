@@ -47,7 +47,7 @@ class Services:
 
         s = self.settings
         if s.queue_backend == "cloud_tasks":
-            return queue.CloudTasksQueue(s.tasks_queue, s.dispatch_url, s.tasks_service_account, s.internal_audience)
+            return queue.CloudTasksQueue(s.tasks_queue, s.dispatch_url, s.tasks_service_account)
         return queue.LocalQueue(s.dispatch_url, s.internal_task_secret)
 
     @functools.cached_property

@@ -10,6 +10,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Protocol
+from urllib.parse import urlsplit
 
 import requests
 
@@ -22,18 +23,26 @@ class DispatchQueue(Protocol):
     def enqueue_dispatch(self, job_id: str, generation: int = 0) -> None: ...
 
 
+def dispatch_audience(dispatch_url: str) -> str:
+    """The OIDC audience the dispatch function accepts: its service's origin. Cloud Run checks a token's
+    audience against the receiving service's URL, so it must not be the caller's own audience (the sweep
+    re-enqueues too), nor carry the path."""
+    parts = urlsplit(dispatch_url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
 class CloudTasksQueue:
     """Named tasks (a hash of the job id and a generation) so a repeated enqueue is deduplicated."""
 
     DISPATCH_DEADLINE_SEC = 60
 
-    def __init__(self, queue_path: str, dispatch_url: str, service_account: str, audience: str | None = None):
+    def __init__(self, queue_path: str, dispatch_url: str, service_account: str):
         from google.cloud import tasks_v2  # imported here: only the functions that enqueue pay for it
 
         self._tasks = tasks_v2
         self.client = tasks_v2.CloudTasksClient()
         self.queue_path, self.dispatch_url = queue_path, dispatch_url
-        self.service_account, self.audience = service_account, audience or dispatch_url
+        self.service_account, self.audience = service_account, dispatch_audience(dispatch_url)
 
     def task_request(self, job_id: str, generation: int = 0) -> dict:
         digest = hashlib.sha256(f"{job_id}:{generation}".encode()).hexdigest()[:40]

@@ -73,3 +73,12 @@ def test_cloud_tasks_request_is_named_signed_and_bounded():
     assert json.loads(http["body"]) == {"jobId": "job-1"}
     assert http["oidc_token"] == {"service_account_email": "t@p.iam", "audience": "aud"}
     tasks_v2.Task(**first)  # the shape the Cloud Tasks API accepts
+
+
+def test_dispatch_tasks_carry_the_dispatch_services_origin_as_audience():
+    from shared.queue import dispatch_audience
+
+    # Whoever enqueues (create_job, or the sweep with an audience of its own), the token must name the
+    # dispatch function's service, or Cloud Run refuses it.
+    url = "https://cw-dispatch-job-abc123-ew.a.run.app/api/tasks/dispatch"
+    assert dispatch_audience(url) == "https://cw-dispatch-job-abc123-ew.a.run.app"
