@@ -10,9 +10,13 @@ NODE_STAMP := frontend/node_modules/.cineweave-installed
 WEB_BUILD := frontend/dist/index.html
 WEB_SOURCES := $(shell find frontend/src frontend/public -type f 2>/dev/null) frontend/index.html \
 	frontend/vite.config.ts frontend/tsconfig.json
+# checkov has its own virtualenv: its pins would clash with the project's. The stamp names the version.
+CHECKOV_VERSION := 3.3.30
+CHECKOV_VENV := .venv-checkov
+CHECKOV_STAMP := $(CHECKOV_VENV)/.installed-$(CHECKOV_VERSION)
 
 .DEFAULT_GOAL := help
-.PHONY: help run test test-web install web emulators clean-run
+.PHONY: help run test test-web test-infra bundle install web emulators clean-run
 
 help:
 	@echo "make run    start the local stack (web app + API on http://127.0.0.1:8080); Ctrl-C stops it"
@@ -20,19 +24,42 @@ help:
 	@echo "make install   only install what is missing (.venv, frontend/node_modules)"
 	@echo "make web       build the web app into frontend/dist (make run and make test do it when needed)"
 	@echo "make test-web  only the web app's checks: tsc, Vitest, Playwright in Chromium"
+	@echo "make test-infra  only the Terraform checks: terraform fmt, checkov, tests/infra"
+	@echo "make bundle    stage each function's source into build/functions/ for terraform apply"
 
 run: install web
 	$(PY) -m shared.local.stack
 
-# Two pytest processes: the worker suite forks ffmpeg and is kept apart from the gRPC clients of the others.
-# Then the web app: type check, unit tests, and the browser tests against a fresh local stack.
+# The Terraform checks first (seconds, no ports). Then two pytest processes: the worker suite forks ffmpeg
+# and is kept apart from the gRPC clients of the others. Then the web app: type check, unit tests, and the
+# browser tests against a fresh local stack.
 test: install web
-	$(PY) -m pytest tests --ignore=tests/worker
+	$(MAKE) test-infra
+	$(PY) -m pytest tests firestore_rules/tests --ignore=tests/worker --ignore=tests/infra
 	$(PY) -m pytest tests/worker
 	$(MAKE) test-web
 
 test-web: install web
 	cd frontend && npx tsc && npx vitest run && npx playwright test
+
+# Terraform cannot download providers here, so the checks are static: formatting, checkov (every failed check
+# fails the build unless suppressed inline with a reason), and the consistency tests in tests/infra.
+test-infra: install $(CHECKOV_STAMP)
+	@command -v terraform >/dev/null || { echo "terraform 1.11+ is required for the infrastructure checks" >&2; exit 1; }
+	terraform fmt -check -recursive -diff terraform/
+	$(CHECKOV_VENV)/bin/checkov --directory terraform --framework terraform --skip-download --quiet --compact
+	$(PY) -m pytest tests/infra
+
+$(CHECKOV_STAMP):
+	rm -rf $(CHECKOV_VENV)
+	$(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/pip install checkov==$(CHECKOV_VERSION)
+	@touch $@
+
+# What terraform apply uploads: functions/<name>.py as main.py, shared/ (not shared/local/) and the runtime
+# requirements, one folder per function in build/functions/. Standard library only: no install needed.
+bundle:
+	$(PYTHON) terraform/bundle.py
 
 # The built web app, which the local stack serves at /.
 web: $(WEB_BUILD)

@@ -1,0 +1,52 @@
+# The environment shared/config.py reads, for every function that builds the settings. The secret-valued
+# settings come from Secret Manager (local.secrets); INTERNAL_AUDIENCE is per function (functions.tf).
+locals {
+  truelayer_hosts = {
+    sandbox = {
+      auth = "https://auth.truelayer-sandbox.com"
+      api  = "https://api.truelayer-sandbox.com"
+      hpp  = "https://payment.truelayer-sandbox.com"
+      jku  = "https://webhooks.truelayer-sandbox.com/.well-known/jwks"
+    }
+    production = {
+      auth = "https://auth.truelayer.com"
+      api  = "https://api.truelayer.com"
+      hpp  = "https://payment.truelayer.com"
+      jku  = "https://webhooks.truelayer.com/.well-known/jwks"
+    }
+  }
+  truelayer = local.truelayer_hosts[var.truelayer_environment]
+
+  settings_env = {
+    CINEWEAVE_ENV        = "production"
+    GOOGLE_CLOUD_PROJECT = var.project_id
+    PUBLIC_BASE_URL      = var.public_base_url
+
+    S3_ENDPOINT_URL  = var.r2_endpoint_url
+    S3_BUCKET        = var.r2_bucket
+    S3_ACCESS_KEY_ID = var.r2_access_key_id
+    S3_REGION        = "auto"
+
+    QUEUE_BACKEND         = "cloud_tasks"
+    DISPATCH_URL          = local.dispatch_url
+    TASKS_QUEUE           = google_cloud_tasks_queue.dispatch.id
+    TASKS_SERVICE_ACCOUNT = google_service_account.invoker["tasks"].email
+    INTERNAL_INVOKERS     = join(",", [for role in keys(local.invoker_roles) : google_service_account.invoker[role].email])
+
+    RUNPOD_API_BASE    = var.runpod_api_base
+    RUNPOD_ENDPOINT_ID = var.runpod_endpoint_id
+
+    TRUELAYER_AUTH_URL            = local.truelayer.auth
+    TRUELAYER_API_URL             = local.truelayer.api
+    TRUELAYER_HPP_URL             = local.truelayer.hpp
+    TRUELAYER_WEBHOOK_JKUS        = local.truelayer.jku
+    TRUELAYER_CLIENT_ID           = var.truelayer_client_id
+    TRUELAYER_SIGNING_KEY_ID      = var.truelayer_signing_key_id
+    TRUELAYER_MERCHANT_ACCOUNT_ID = var.truelayer_merchant_account_id
+
+    PAYMENT_CURRENCY           = var.payment_currency
+    PAYMENT_MINOR_PER_USD_CENT = var.payment_minor_per_usd_cent
+    PAYMENT_MARKUP_PERCENT     = tostring(var.payment_markup_percent)
+    GPU_COST_PER_SECOND_USD    = var.gpu_cost_per_second_usd
+  }
+}
