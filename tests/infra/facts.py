@@ -97,6 +97,11 @@ def platform():
     return module("platform")
 
 
+def composition():
+    """modules/cineweave: the four modules wired together, which each environment calls once."""
+    return module("cineweave")
+
+
 def function_map() -> dict[str, dict]:
     return {name: {key: platform().resolve(value) for key, value in fn.items()}
             for name, fn in platform().locals["functions"].items()}

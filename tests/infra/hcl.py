@@ -1,7 +1,8 @@
 """Reading the Terraform under terraform/ with python-hcl2, for the consistency tests.
 
 python-hcl2 keeps HCL's quotes on string literals (`"api"` comes back as '"api"') and returns expressions as
-`${...}` text; `literal` turns the former into plain Python values and leaves the latter as they are.
+`${...}` text; `literal` turns the former into plain Python values and leaves the latter as they are. Its own
+markers (`__is_block__`, `__comments__`, `__inline_comments__`) are dropped.
 """
 
 from __future__ import annotations
@@ -17,16 +18,17 @@ TERRAFORM = REPO_ROOT / "terraform"
 MODULES = TERRAFORM / "modules"
 ENVIRONMENTS = ("dev", "prod")
 REFERENCE = re.compile(r"^\$\{local\.([A-Za-z0-9_]+)\}$")
+HCL2_MARKER = re.compile(r"^__[a-z_]+__$")
 
 
 def literal(value):
-    """HCL value → Python: quoted strings lose their quotes, blocks lose hcl2's markers."""
+    """HCL value → Python: quoted strings lose their quotes, blocks lose hcl2's markers and comments."""
     if isinstance(value, str) and len(value) >= 2 and value.startswith('"') and value.endswith('"'):
         return value[1:-1]
     if isinstance(value, list):
         return [literal(item) for item in value]
     if isinstance(value, dict):
-        return {literal(key): literal(item) for key, item in value.items() if key != "__is_block__"}
+        return {literal(key): literal(item) for key, item in value.items() if not HCL2_MARKER.match(key)}
     return value
 
 

@@ -6,9 +6,9 @@ import re
 
 from shared.routes import ROUTES
 from tests.infra.facts import (
-    edge_routes, function_map, internal_functions, lb_function, platform, sample_path,
+    composition, edge_routes, function_map, internal_functions, lb_function, platform, sample_path,
 )
-from tests.infra.hcl import ENVIRONMENTS, environment, module
+from tests.infra.hcl import module
 
 
 # -- the load balancer ---------------------------------------------------------------------------------------
@@ -48,8 +48,7 @@ def test_the_edge_only_builds_backends_for_the_public_functions():
     edge = module("edge")
     assert edge.resource("google_compute_region_network_endpoint_group", "function")["for_each"] == "${var.public_functions}"
     assert edge.resource("google_compute_backend_service", "function")["for_each"] == "${var.public_functions}"
-    for name in ENVIRONMENTS:
-        assert environment(name).modules["edge"]["public_functions"] == "${module.platform.public_functions}"
+    assert composition().modules["edge"]["public_functions"] == "${module.platform.public_functions}"
 
 
 def test_http_redirects_to_https_and_tls_is_modern():

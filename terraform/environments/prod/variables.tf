@@ -1,13 +1,10 @@
+# What the operator sets per deployment (terraform.tfvars); the module validates each value.
+
 # --- Google Cloud ---------------------------------------------------------------------------------------
 
 variable "project_id" {
   description = "Google Cloud project id (also the Firebase project)."
   type        = string
-
-  validation {
-    condition     = can(regex("^[a-z][a-z0-9-]{4,28}[a-z0-9]$", var.project_id))
-    error_message = "project_id must be a Google Cloud project id (6-30 lowercase letters, digits, hyphens)."
-  }
 }
 
 variable "region" {
@@ -22,82 +19,9 @@ variable "firestore_location" {
   default     = "eur3"
 }
 
-variable "firestore_delete_protection" {
-  description = "Protect the Firestore database from deletion (terraform destroy then leaves it in place)."
-  type        = bool
-  default     = true
-}
-
-variable "web_bucket_location" {
-  description = "Location of the bucket that holds the web app."
-  type        = string
-  default     = "EU"
-}
-
-variable "name_prefix" {
-  description = "Prefix of every resource name; distinct per environment sharing a project."
-  type        = string
-  default     = "cw"
-
-  validation {
-    condition     = can(regex("^[a-z][a-z0-9-]{1,13}[a-z0-9]$", var.name_prefix))
-    error_message = "name_prefix must be 3-15 lowercase letters, digits or hyphens."
-  }
-}
-
 variable "domain" {
   description = "Host name of the service, e.g. video.example.com: web app at /, API at /api."
   type        = string
-
-  validation {
-    condition     = can(regex("^([a-z0-9]([a-z0-9-]*[a-z0-9])?\\.)+[a-z]{2,}$", var.domain))
-    error_message = "domain must be a lowercase host name such as video.example.com."
-  }
-}
-
-variable "enable_cdn" {
-  description = "Serve the web app's static files through Cloud CDN."
-  type        = bool
-  default     = true
-}
-
-variable "security_policy" {
-  description = "Optional Cloud Armor policy attached to the function backends."
-  type        = string
-  default     = null
-}
-
-variable "function_overrides" {
-  description = "Per-function sizes over the module defaults, keyed by entry point. Production keeps the user-facing functions warm."
-  type = map(object({
-    memory          = optional(string)
-    cpu             = optional(string)
-    timeout_seconds = optional(number)
-    min_instances   = optional(number)
-    max_instances   = optional(number)
-    concurrency     = optional(number)
-  }))
-  default = {
-    create_job     = { min_instances = 1, max_instances = 40 }
-    get_job        = { min_instances = 2, max_instances = 60 }
-    credits        = { min_instances = 1 }
-    plans          = { min_instances = 1 }
-    create_upload  = { min_instances = 1 }
-    runpod_webhook = { min_instances = 1, max_instances = 40 }
-    dispatch_job   = { max_instances = 20 }
-  }
-}
-
-variable "sweep_schedule" {
-  description = "Cron schedule of the sweep."
-  type        = string
-  default     = "*/5 * * * *"
-}
-
-variable "renew_schedule" {
-  description = "Cron schedule of the daily renewal pass (UTC)."
-  type        = string
-  default     = "17 3 * * *"
 }
 
 # --- Firebase (web app sign-in) ------------------------------------------------------------------------
@@ -148,12 +72,6 @@ variable "r2_location" {
   default     = "weur"
 }
 
-variable "r2_jurisdiction" {
-  description = "R2 jurisdiction: default, eu or fedramp."
-  type        = string
-  default     = "default"
-}
-
 variable "r2_access_key_id" {
   description = "Access key id of the R2 API token the functions use (its secret goes to Secret Manager)."
   type        = string
@@ -166,24 +84,7 @@ variable "runpod_endpoint_id" {
   type        = string
 }
 
-variable "runpod_api_base" {
-  description = "RunPod serverless API base."
-  type        = string
-  default     = "https://api.runpod.ai/v2"
-}
-
 # --- TrueLayer and prices ------------------------------------------------------------------------------
-
-variable "truelayer_environment" {
-  description = "TrueLayer hosts: sandbox or production."
-  type        = string
-  default     = "production"
-
-  validation {
-    condition     = contains(["sandbox", "production"], var.truelayer_environment)
-    error_message = "truelayer_environment must be sandbox or production."
-  }
-}
 
 variable "truelayer_client_id" {
   description = "TrueLayer client id."
