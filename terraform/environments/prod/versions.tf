@@ -1,18 +1,1 @@
-terraform {
-  required_version = ">= 1.11.0, < 2.0.0"
-
-  required_providers {
-    google     = { source = "hashicorp/google", version = "7.30.0" }
-    archive    = { source = "hashicorp/archive", version = "2.8.1" }
-    cloudflare = { source = "cloudflare/cloudflare", version = "5.19.1" }
-  }
-}
-
-provider "google" {
-  project        = var.project_id
-  region         = var.region
-  default_labels = { app = "cineweave", environment = local.environment }
-}
-
-# Reads CLOUDFLARE_API_TOKEN from the environment (token with R2 edit and, when zone_id is set, DNS edit).
-provider "cloudflare" {}
+../_common/versions.tf

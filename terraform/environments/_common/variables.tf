@@ -1,0 +1,127 @@
+# Shared by every environment (symlinked into dev/ and prod/): the inputs are the same, only main.tf differs.
+# What the operator sets per deployment (terraform.tfvars); the module validates each value.
+
+# --- Google Cloud ---------------------------------------------------------------------------------------
+
+variable "project_id" {
+  description = "Google Cloud project id (also the Firebase project)."
+  type        = string
+}
+
+variable "region" {
+  description = "Region of the functions, queue, scheduler jobs and serverless NEGs."
+  type        = string
+  default     = "europe-west1"
+}
+
+variable "firestore_location" {
+  description = "Firestore location: a multi-region (eur3, nam5) or a region. Fixed once the database exists."
+  type        = string
+  default     = "eur3"
+}
+
+variable "domain" {
+  description = "Host name of the service, e.g. video.example.com: web app at /, API at /api."
+  type        = string
+}
+
+# --- Firebase (web app sign-in) ------------------------------------------------------------------------
+
+variable "firebase_api_key" {
+  description = "Web API key of the Firebase project (public by design; it only identifies the project)."
+  type        = string
+}
+
+variable "firebase_app_id" {
+  description = "App id of the Firebase web app registered in the project."
+  type        = string
+}
+
+variable "firebase_auth_domain" {
+  description = "Firebase Auth domain; null means <project_id>.firebaseapp.com."
+  type        = string
+  default     = null
+}
+
+variable "google_sign_in" {
+  description = "Offer \"Sign in with Google\" in the web app (enable the provider in Firebase Auth too)."
+  type        = bool
+  default     = false
+}
+
+# --- Cloudflare R2 ------------------------------------------------------------------------------------
+
+variable "cloudflare_account_id" {
+  description = "Cloudflare account id that owns the R2 bucket."
+  type        = string
+}
+
+variable "cloudflare_zone_id" {
+  description = "Cloudflare zone id of the domain to create its A record; null when DNS is managed elsewhere."
+  type        = string
+  default     = null
+}
+
+variable "r2_bucket_name" {
+  description = "R2 bucket for start images and results."
+  type        = string
+}
+
+variable "r2_location" {
+  description = "R2 location hint (wnam, enam, weur, eeur, apac, oc)."
+  type        = string
+  default     = "weur"
+}
+
+variable "r2_access_key_id" {
+  description = "Access key id of the R2 API token the functions use (its secret goes to Secret Manager)."
+  type        = string
+}
+
+# --- RunPod ---------------------------------------------------------------------------------------------
+
+variable "runpod_endpoint_id" {
+  description = "Id of the RunPod serverless endpoint running the worker image."
+  type        = string
+}
+
+# --- TrueLayer and prices ------------------------------------------------------------------------------
+
+variable "truelayer_client_id" {
+  description = "TrueLayer client id."
+  type        = string
+}
+
+variable "truelayer_signing_key_id" {
+  description = "Key id TrueLayer assigned to the uploaded public signing key."
+  type        = string
+}
+
+variable "truelayer_merchant_account_id" {
+  description = "TrueLayer merchant account that receives payments."
+  type        = string
+}
+
+variable "payment_currency" {
+  description = "Settlement currency: GBP or EUR."
+  type        = string
+  default     = "GBP"
+}
+
+variable "payment_minor_per_usd_cent" {
+  description = "Minor units of the settlement currency per US cent (decimal string)."
+  type        = string
+  default     = "0.80"
+}
+
+variable "payment_markup_percent" {
+  description = "Price markup in percent for payment fees and FX spread."
+  type        = number
+  default     = 0
+}
+
+variable "gpu_cost_per_second_usd" {
+  description = "GPU price per second in US dollars (decimal string) for the admin console."
+  type        = string
+  default     = "0.00116"
+}
