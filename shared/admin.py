@@ -62,15 +62,17 @@ class AdminService:
         rows = []
         for doc in docs:
             data = doc.to_dict()
-            rows.append({
-                "uid": doc.id,
-                "email": data.get("email"),
-                "credits": data.get("credits", 0),
-                "reserved": data.get("reserved", 0),
-                "activeJobs": data.get("activeJobs", 0),
-                "plan": data.get("plan"),
-                "createdAt": data["createdAt"].isoformat() if data.get("createdAt") else None,
-            })
+            rows.append(
+                {
+                    "uid": doc.id,
+                    "email": data.get("email"),
+                    "credits": data.get("credits", 0),
+                    "reserved": data.get("reserved", 0),
+                    "activeJobs": data.get("activeJobs", 0),
+                    "plan": data.get("plan"),
+                    "createdAt": data["createdAt"].isoformat() if data.get("createdAt") else None,
+                }
+            )
         return {"users": rows, "nextCursor": next_cursor}
 
     def adjust(self, admin_uid: str, uid: str, delta: int, reason: str, idempotency_key: str | None) -> dict:

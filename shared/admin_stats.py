@@ -59,8 +59,10 @@ def gpu_cost_minor(gpu_seconds: float, settings: Settings) -> int:
 def jobs_per_day(db: firestore.Client, now: dt.datetime, days: int = DAYS) -> list[dict]:
     """Jobs created on each of the last `days` UTC days (today included), oldest first, and how many failed."""
     today = now.astimezone(dt.timezone.utc).date()
-    starts = [dt.datetime.combine(today - dt.timedelta(days=back), dt.time(), dt.timezone.utc)
-              for back in range(days - 1, -1, -1)]
+    starts = [
+        dt.datetime.combine(today - dt.timedelta(days=back), dt.time(), dt.timezone.utc)
+        for back in range(days - 1, -1, -1)
+    ]
     batch = {}
     for start in starts:
         end = start + dt.timedelta(days=1)
@@ -68,8 +70,14 @@ def jobs_per_day(db: firestore.Client, now: dt.datetime, days: int = DAYS) -> li
         batch[(start, "total")] = (created, {"n": ("count", None)})
         batch[(start, "failed")] = (_where(created, "status", "==", JobStatus.FAILED.value), {"n": ("count", None)})
     counts = aggregate_all(batch)
-    return [{"date": start.date().isoformat(), "total": int(counts[(start, "total")]["n"]),
-             "failed": int(counts[(start, "failed")]["n"])} for start in starts]
+    return [
+        {
+            "date": start.date().isoformat(),
+            "total": int(counts[(start, "total")]["n"]),
+            "failed": int(counts[(start, "failed")]["n"]),
+        }
+        for start in starts
+    ]
 
 
 def revenue(db: firestore.Client, settings: Settings) -> list[dict]:
@@ -92,13 +100,15 @@ def revenue(db: firestore.Client, settings: Settings) -> list[dict]:
     rows = []
     for plan_id, name in [(plan.id, plan.name) for plan in PLAN_DEFINITIONS] + [TOPUP_ROW]:
         gpu_seconds = float(figures.get((plan_id, "gpu"), {"n": 0})["n"])
-        rows.append({
-            "planId": plan_id,
-            "name": name,
-            "subscribers": int(figures.get((plan_id, "users"), {"n": 0})["n"]),
-            "revenueMinor": int(figures[(plan_id, "money")]["n"]),
-            "gpuSeconds": round(gpu_seconds, 1),
-            "gpuCostMinor": gpu_cost_minor(gpu_seconds, settings),
-            "currency": currency,
-        })
+        rows.append(
+            {
+                "planId": plan_id,
+                "name": name,
+                "subscribers": int(figures.get((plan_id, "users"), {"n": 0})["n"]),
+                "revenueMinor": int(figures[(plan_id, "money")]["n"]),
+                "gpuSeconds": round(gpu_seconds, 1),
+                "gpuCostMinor": gpu_cost_minor(gpu_seconds, settings),
+                "currency": currency,
+            }
+        )
     return rows

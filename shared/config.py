@@ -73,15 +73,23 @@ class Settings(BaseModel):
     @property
     def payments_configured(self) -> bool:
         """TrueLayer can be called: a request-signing key and client credentials are set."""
-        return all(value.strip() for value in (self.truelayer_signing_private_key, self.truelayer_client_id,
-                                               self.truelayer_client_secret))
+        return all(
+            value.strip()
+            for value in (self.truelayer_signing_private_key, self.truelayer_client_id, self.truelayer_client_secret)
+        )
 
     @model_validator(mode="after")
     def _no_placeholders_in_production(self) -> "Settings":
         if self.env != "production":
             return self
-        for name in ("internal_task_secret", "webhook_token_secret", "runpod_api_key", "s3_secret_access_key",
-                     "truelayer_client_secret", "truelayer_signing_private_key"):
+        for name in (
+            "internal_task_secret",
+            "webhook_token_secret",
+            "runpod_api_key",
+            "s3_secret_access_key",
+            "truelayer_client_secret",
+            "truelayer_signing_private_key",
+        ):
             if getattr(self, name) in PLACEHOLDER_SECRETS:
                 raise ValueError(f"{name.upper()} is a placeholder; set a real secret in production")
         for name in ("internal_task_secret", "webhook_token_secret"):
@@ -89,7 +97,9 @@ class Settings(BaseModel):
                 raise ValueError(f"{name.upper()} must be at least 32 characters in production")
         if self.queue_backend != "cloud_tasks":
             raise ValueError("QUEUE_BACKEND must be cloud_tasks in production")
-        if not self.truelayer_webhook_jkus or any(not jku.startswith("https://") for jku in self.truelayer_webhook_jkus):
+        if not self.truelayer_webhook_jkus or any(
+            not jku.startswith("https://") for jku in self.truelayer_webhook_jkus
+        ):
             raise ValueError("TRUELAYER_WEBHOOK_JKUS must list TrueLayer's https JWKS URLs in production")
         return self
 
@@ -98,7 +108,9 @@ class Settings(BaseModel):
         environ = os.environ if environ is None else environ
         values = {}
         for name in cls.model_fields:
-            key = "CINEWEAVE_ENV" if name == "env" else ("GOOGLE_CLOUD_PROJECT" if name == "project_id" else name.upper())
+            key = (
+                "CINEWEAVE_ENV" if name == "env" else ("GOOGLE_CLOUD_PROJECT" if name == "project_id" else name.upper())
+            )
             if key in environ:
                 raw = environ[key]
                 values[name] = tuple(filter(None, raw.split(","))) if name in LIST_SETTINGS else raw

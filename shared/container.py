@@ -104,11 +104,18 @@ class Services:
         from shared.truelayer import TrueLayerClient, TrueLayerConfig
 
         s = self.settings
-        return TrueLayerClient(TrueLayerConfig(
-            auth_url=s.truelayer_auth_url, api_url=s.truelayer_api_url, hpp_url=s.truelayer_hpp_url,
-            client_id=s.truelayer_client_id, client_secret=s.truelayer_client_secret,
-            signing_key_id=s.truelayer_signing_key_id, signing_private_key_pem=s.truelayer_signing_private_key,
-            merchant_account_id=s.truelayer_merchant_account_id))
+        return TrueLayerClient(
+            TrueLayerConfig(
+                auth_url=s.truelayer_auth_url,
+                api_url=s.truelayer_api_url,
+                hpp_url=s.truelayer_hpp_url,
+                client_id=s.truelayer_client_id,
+                client_secret=s.truelayer_client_secret,
+                signing_key_id=s.truelayer_signing_key_id,
+                signing_private_key_pem=s.truelayer_signing_private_key,
+                merchant_account_id=s.truelayer_merchant_account_id,
+            )
+        )
 
     @functools.cached_property
     def payments(self):

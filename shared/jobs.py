@@ -43,8 +43,9 @@ def _job_id(uid: str, idempotency_key: str | None) -> str:
 
 
 class JobService:
-    def __init__(self, db: firestore.Client, settings: Settings, objects: ObjectStore, queue: DispatchQueue,
-                 gpu: RunPodClient):
+    def __init__(
+        self, db: firestore.Client, settings: Settings, objects: ObjectStore, queue: DispatchQueue, gpu: RunPodClient
+    ):
         self.db, self.settings, self.objects, self.queue, self.gpu = db, settings, objects, queue, gpu
 
     # -- create -------------------------------------------------------------------------------------
@@ -65,8 +66,9 @@ class JobService:
             if not request.imageKey.startswith(f"uploads/{uid}/") or self.objects.stat(request.imageKey) is None:
                 raise errors.InvalidArgument("imageKey does not name an image you uploaded.", field="imageKey")
 
-    def create(self, uid: str, request: CreateJobRequest, idempotency_key: str | None = None,
-               email: str | None = None) -> dict:
+    def create(
+        self, uid: str, request: CreateJobRequest, idempotency_key: str | None = None, email: str | None = None
+    ) -> dict:
         self.check_create(uid, request, idempotency_key)
         job_id = _job_id(uid, idempotency_key)
         request_hash = _request_hash(request)
@@ -92,32 +94,35 @@ class JobService:
                 "creditsRemaining": account.credits,
             }
             now = utcnow()
-            tx.set(job_ref, {
-                "userId": uid,
-                "plan": account.plan,  # the plan when created, so the admin console can attribute GPU cost
-                "status": JobStatus.QUEUED.value,
-                "stage": "queued",
-                "progress": 0.0,
-                "prompt": request.prompt,
-                "negativePrompt": request.negativePrompt,
-                "imageKey": request.imageKey,
-                "durationSec": request.durationSec,
-                "aspectRatio": request.aspectRatio,
-                "width": width,
-                "height": height,
-                "fps": FPS,
-                "seed": seed,
-                "credits": cost,
-                "refunded": False,
-                "requestHash": request_hash,
-                "idempotent": idempotency_key is not None,
-                "createAnswer": answer,
-                "videoKey": video_key(uid, job_id),
-                "posterKey": poster_key(uid, job_id),
-                "dispatchAttempts": 0,
-                "createdAt": now,
-                "updatedAt": now,
-            })
+            tx.set(
+                job_ref,
+                {
+                    "userId": uid,
+                    "plan": account.plan,  # the plan when created, so the admin console can attribute GPU cost
+                    "status": JobStatus.QUEUED.value,
+                    "stage": "queued",
+                    "progress": 0.0,
+                    "prompt": request.prompt,
+                    "negativePrompt": request.negativePrompt,
+                    "imageKey": request.imageKey,
+                    "durationSec": request.durationSec,
+                    "aspectRatio": request.aspectRatio,
+                    "width": width,
+                    "height": height,
+                    "fps": FPS,
+                    "seed": seed,
+                    "credits": cost,
+                    "refunded": False,
+                    "requestHash": request_hash,
+                    "idempotent": idempotency_key is not None,
+                    "createAnswer": answer,
+                    "videoKey": video_key(uid, job_id),
+                    "posterKey": poster_key(uid, job_id),
+                    "dispatchAttempts": 0,
+                    "createdAt": now,
+                    "updatedAt": now,
+                },
+            )
             return answer, JobStatus.QUEUED.value
 
         answer, status = store.run_transaction(self.db, callback)

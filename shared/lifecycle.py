@@ -54,8 +54,9 @@ def backend_error(remote: BackendJob) -> dict:
 
 
 class JobLifecycle:
-    def __init__(self, db: firestore.Client, settings: Settings, objects: ObjectStore, gpu: RunPodClient,
-                 tokens: WebhookTokens):
+    def __init__(
+        self, db: firestore.Client, settings: Settings, objects: ObjectStore, gpu: RunPodClient, tokens: WebhookTokens
+    ):
         self.db, self.settings, self.objects, self.gpu, self.tokens = db, settings, objects, gpu, tokens
 
     def _ref(self, job_id: str):
@@ -75,10 +76,17 @@ class JobLifecycle:
             account = ledger.account(data["userId"])
             ledger.refund(account, job_id, data["credits"], reason=error["code"])
             now = utcnow()
-            tx.update(self._ref(job_id), {
-                "status": JobStatus.FAILED.value, "stage": "failed", "error": error, "refunded": True,
-                "finishedAt": now, "updatedAt": now,
-            })
+            tx.update(
+                self._ref(job_id),
+                {
+                    "status": JobStatus.FAILED.value,
+                    "stage": "failed",
+                    "error": error,
+                    "refunded": True,
+                    "finishedAt": now,
+                    "updatedAt": now,
+                },
+            )
             return True
 
         changed = store.run_transaction(self.db, callback)
@@ -98,14 +106,25 @@ class JobLifecycle:
             account = ledger.account(data["userId"])
             ledger.settle(account, job_id, data["credits"])
             now = utcnow()
-            tx.update(self._ref(job_id), {
-                "status": JobStatus.DONE.value, "stage": "done", "progress": 1.0, "etaSec": None,
-                "width": output.get("width", data["width"]), "height": output.get("height", data["height"]),
-                "fps": output.get("fps", data["fps"]), "frames": output.get("frames"),
-                "timings": output.get("timings"), "gpuSeconds": output.get("gpuSeconds"),
-                "startedAt": data.get("startedAt") or now, "finishedAt": now,
-                "expiresAt": now + dt.timedelta(hours=self.settings.video_ttl_hours), "updatedAt": now,
-            })
+            tx.update(
+                self._ref(job_id),
+                {
+                    "status": JobStatus.DONE.value,
+                    "stage": "done",
+                    "progress": 1.0,
+                    "etaSec": None,
+                    "width": output.get("width", data["width"]),
+                    "height": output.get("height", data["height"]),
+                    "fps": output.get("fps", data["fps"]),
+                    "frames": output.get("frames"),
+                    "timings": output.get("timings"),
+                    "gpuSeconds": output.get("gpuSeconds"),
+                    "startedAt": data.get("startedAt") or now,
+                    "finishedAt": now,
+                    "expiresAt": now + dt.timedelta(hours=self.settings.video_ttl_hours),
+                    "updatedAt": now,
+                },
+            )
             return True
 
         return store.run_transaction(self.db, callback)
@@ -177,11 +196,18 @@ class JobLifecycle:
             if not snap.exists or snap.get("status") != JobStatus.QUEUED.value:
                 return False
             sent = utcnow()
-            tx.update(self._ref(job_id), {
-                "status": JobStatus.DISPATCHED.value, "stage": "waiting_for_gpu", "backendId": backend_id,
-                "dispatchedAt": sent, "deadlineAt": sent + BACKEND_QUEUE_ALLOWANCE + dt.timedelta(seconds=timeout),
-                "dispatchLeaseUntil": None, "updatedAt": sent,
-            })
+            tx.update(
+                self._ref(job_id),
+                {
+                    "status": JobStatus.DISPATCHED.value,
+                    "stage": "waiting_for_gpu",
+                    "backendId": backend_id,
+                    "dispatchedAt": sent,
+                    "deadlineAt": sent + BACKEND_QUEUE_ALLOWANCE + dt.timedelta(seconds=timeout),
+                    "dispatchLeaseUntil": None,
+                    "updatedAt": sent,
+                },
+            )
             return True
 
         if store.run_transaction(self.db, mark_dispatched):

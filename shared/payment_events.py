@@ -71,15 +71,21 @@ class PaymentEvents:
                     effect = "granted"
                     if purchase.plan_id:
                         renews_at = period_end(purchase.period)
-                        subscription.update(planId=purchase.plan_id, status="active", periodStart=purchase.period,
-                                            pendingRenewal=None)
-                        tx.set(user_ref, {"plan": purchase.plan_id, "renewsAt": renews_at,
-                                          "subscription": subscription}, merge=True)
+                        subscription.update(
+                            planId=purchase.plan_id, status="active", periodStart=purchase.period, pendingRenewal=None
+                        )
+                        tx.set(
+                            user_ref,
+                            {"plan": purchase.plan_id, "renewsAt": renews_at, "subscription": subscription},
+                            merge=True,
+                        )
             else:
                 effect = "already_granted" if granted else "failed"
                 if not granted:
-                    updates.update(status=_advance(payment["status"], "failed"),
-                                   failureReason=str(event.get("failure_reason") or "unknown"))
+                    updates.update(
+                        status=_advance(payment["status"], "failed"),
+                        failureReason=str(event.get("failure_reason") or "unknown"),
+                    )
                     pending = subscription.get("pendingRenewal") or {}
                     if pending.get("paymentId") == payment_id:
                         tx.set(user_ref, {"subscription": {**subscription, "status": "payment_failed"}}, merge=True)
@@ -99,8 +105,12 @@ class PaymentEvents:
         provider_id = event.get("payment_id")
         if not isinstance(provider_id, str) or not provider_id:
             return None
-        matches = store.payments(self.db).where(
-            filter=firestore.FieldFilter("providerPaymentId", "==", provider_id)).limit(1).get()
+        matches = (
+            store.payments(self.db)
+            .where(filter=firestore.FieldFilter("providerPaymentId", "==", provider_id))
+            .limit(1)
+            .get()
+        )
         return matches[0].id if matches else None
 
     def _mandate_event(self, kind: str, event_id: str, event: dict) -> str:
@@ -108,8 +118,12 @@ class PaymentEvents:
         metadata = event.get("metadata") if isinstance(event.get("metadata"), dict) else {}
         uid = metadata.get("uid")
         if not isinstance(uid, str) or not uid:
-            found = store.users(self.db).where(
-                filter=firestore.FieldFilter("subscription.mandateId", "==", mandate_id)).limit(1).get()
+            found = (
+                store.users(self.db)
+                .where(filter=firestore.FieldFilter("subscription.mandateId", "==", mandate_id))
+                .limit(1)
+                .get()
+            )
             uid = found[0].id if found else None
         if not isinstance(mandate_id, str) or not uid:
             log.warning("TrueLayer %s %s: no user for mandate %s", kind, event_id, mandate_id)

@@ -21,12 +21,18 @@ from shared.models import utcnow
 from shared.pricing import PlanCatalog
 
 # How far a payment has got; a late or repeated event never moves it back.
-STATUS_RANK = {"creating": 0, "authorization_required": 1, "authorizing": 2, "authorized": 2, "failed": 3,
-               "executed": 4, "settled": 5}
+STATUS_RANK = {
+    "creating": 0,
+    "authorization_required": 1,
+    "authorizing": 2,
+    "authorized": 2,
+    "failed": 3,
+    "executed": 4,
+    "settled": 5,
+}
 # TrueLayer's beneficiary reference (shown on the payer's statement), at most 18 characters.
 STATEMENT_REFERENCE = "CINEWEAVE CREDITS"
-NOT_CONFIGURED = ("Payments are not configured on this server yet; ask the operator to set the TrueLayer "
-                  "credentials.")
+NOT_CONFIGURED = "Payments are not configured on this server yet; ask the operator to set the TrueLayer credentials."
 
 
 @dataclasses.dataclass(frozen=True)
@@ -42,12 +48,24 @@ class Purchase:
 
     @classmethod
     def from_record(cls, record: dict) -> "Purchase":
-        return cls(record["purpose"], record["credits"], record["amountMinor"], record["currency"],
-                   record.get("planId"), record.get("period"))
+        return cls(
+            record["purpose"],
+            record["credits"],
+            record["amountMinor"],
+            record["currency"],
+            record.get("planId"),
+            record.get("period"),
+        )
 
     def record(self) -> dict:
-        return {"purpose": self.purpose, "credits": self.credits, "amountMinor": self.amount_minor,
-                "currency": self.currency, "planId": self.plan_id, "period": self.period}
+        return {
+            "purpose": self.purpose,
+            "credits": self.credits,
+            "amountMinor": self.amount_minor,
+            "currency": self.currency,
+            "planId": self.plan_id,
+            "period": self.period,
+        }
 
     def ledger_entry(self, uid: str, payment_id: str) -> tuple[str, str]:
         """(entry id, kind) of the grant this purchase makes: one per plan period, one per top-up."""
@@ -93,10 +111,17 @@ class PaymentService:
         subscription = user.get("subscription") or {}
         renews_at = user.get("renewsAt")
         if subscription.get("status") == "active" and renews_at and renews_at > self.clock():
-            raise errors.Conflict(f"You are already on the {user.get('plan')} plan until {renews_at.date()}; "
-                                  "it renews by itself.")
-        purchase = Purchase("subscription", plan["creditsPerMonth"], plan["priceMinor"], plan["currency"], plan["id"],
-                            period_id(self.clock()))
+            raise errors.Conflict(
+                f"You are already on the {user.get('plan')} plan until {renews_at.date()}; it renews by itself."
+            )
+        purchase = Purchase(
+            "subscription",
+            plan["creditsPerMonth"],
+            plan["priceMinor"],
+            plan["currency"],
+            plan["id"],
+            period_id(self.clock()),
+        )
         if email:  # renewals run without the user's token and address the payment to this
             store.users(self.db).document(uid).set({"email": email}, merge=True)
         return self.start(uid, email, self._payment_id(uid, idempotency_key), purchase)
@@ -113,8 +138,9 @@ class PaymentService:
             raise errors.NotFound("No such payment.")
         return payment_view(snap.id, snap.to_dict())
 
-    def start(self, uid: str, email: str | None, payment_id: str, purchase: Purchase,
-              mandate_id: str | None = None) -> dict:
+    def start(
+        self, uid: str, email: str | None, payment_id: str, purchase: Purchase, mandate_id: str | None = None
+    ) -> dict:
         """Record the payment, create it at TrueLayer (idempotent on the payment id) and answer where to pay."""
         ref = store.payments(self.db).document(payment_id)
 
@@ -126,8 +152,17 @@ class PaymentService:
                     raise errors.Conflict("This Idempotency-Key was already used for a different purchase.")
                 return existing
             now = self.clock()
-            tx.set(ref, {"uid": uid, **purchase.record(), "status": "creating", "mandateId": mandate_id,
-                         "createdAt": now, "updatedAt": now})
+            tx.set(
+                ref,
+                {
+                    "uid": uid,
+                    **purchase.record(),
+                    "status": "creating",
+                    "mandateId": mandate_id,
+                    "createdAt": now,
+                    "updatedAt": now,
+                },
+            )
             return None
 
         existing = store.run_transaction(self.db, record)
@@ -135,9 +170,14 @@ class PaymentService:
             return {"paymentId": payment_id, "redirectUrl": existing.get("redirectUrl")}
 
         created = self.provider.create_payment(
-            idempotency_key=payment_id, amount_minor=purchase.amount_minor, currency=purchase.currency,
-            reference=STATEMENT_REFERENCE, user={"name": email or uid, "email": email},
-            metadata={"paymentId": payment_id, "uid": uid}, mandate_id=mandate_id)
+            idempotency_key=payment_id,
+            amount_minor=purchase.amount_minor,
+            currency=purchase.currency,
+            reference=STATEMENT_REFERENCE,
+            user={"name": email or uid, "email": email},
+            metadata={"paymentId": payment_id, "uid": uid},
+            mandate_id=mandate_id,
+        )
         redirect_url = None
         if mandate_id is None:
             return_uri = f"{self.settings.public_base_url}/account?paymentId={payment_id}"
@@ -145,10 +185,21 @@ class PaymentService:
 
         def attach(tx) -> None:
             current = ref.get(transaction=tx).to_dict()
-            status = created.status if STATUS_RANK.get(created.status, 0) > STATUS_RANK[current["status"]] \
+            status = (
+                created.status
+                if STATUS_RANK.get(created.status, 0) > STATUS_RANK[current["status"]]
                 else current["status"]
-            tx.set(ref, {"providerPaymentId": created.id, "redirectUrl": redirect_url, "status": status,
-                         "updatedAt": self.clock()}, merge=True)
+            )
+            tx.set(
+                ref,
+                {
+                    "providerPaymentId": created.id,
+                    "redirectUrl": redirect_url,
+                    "status": status,
+                    "updatedAt": self.clock(),
+                },
+                merge=True,
+            )
 
         store.run_transaction(self.db, attach)
         return {"paymentId": payment_id, "redirectUrl": redirect_url}
@@ -161,9 +212,15 @@ class PaymentService:
 
 
 def payment_view(payment_id: str, record: dict) -> dict:
-    view = {"paymentId": payment_id, "status": record["status"], "purpose": record["purpose"],
-            "credits": record["credits"], "amountMinor": record["amountMinor"], "currency": record["currency"],
-            "createdAt": record["createdAt"].isoformat()}
+    view = {
+        "paymentId": payment_id,
+        "status": record["status"],
+        "purpose": record["purpose"],
+        "credits": record["credits"],
+        "amountMinor": record["amountMinor"],
+        "currency": record["currency"],
+        "createdAt": record["createdAt"].isoformat(),
+    }
     for key in ("planId", "period", "redirectUrl", "failureReason"):
         if record.get(key):
             view[key] = record[key]

@@ -56,8 +56,13 @@ def job_limits(settings: Settings) -> dict:
 
 
 def plan_document(plan: PlanDefinition, settings: Settings) -> dict:
-    return {"name": plan.name, "creditsPerMonth": plan.credits_per_month, "priceUsdCents": plan.price_usd_cents,
-            "priceMinor": to_minor(plan.price_usd_cents, settings), "currency": settings.payment_currency}
+    return {
+        "name": plan.name,
+        "creditsPerMonth": plan.credits_per_month,
+        "priceUsdCents": plan.price_usd_cents,
+        "priceMinor": to_minor(plan.price_usd_cents, settings),
+        "currency": settings.payment_currency,
+    }
 
 
 class PlanCatalog:
@@ -90,18 +95,28 @@ class PlanCatalog:
 
     def topup_terms(self) -> dict:
         s = self.settings
-        return {"priceMinorPerCredit": to_minor(TOPUP_USD_CENTS_PER_CREDIT, s), "currency": s.payment_currency,
-                "usdCentsPerCredit": TOPUP_USD_CENTS_PER_CREDIT, "minCredits": s.topup_min_credits,
-                "maxCredits": s.topup_max_credits}
+        return {
+            "priceMinorPerCredit": to_minor(TOPUP_USD_CENTS_PER_CREDIT, s),
+            "currency": s.payment_currency,
+            "usdCentsPerCredit": TOPUP_USD_CENTS_PER_CREDIT,
+            "minCredits": s.topup_min_credits,
+            "maxCredits": s.topup_max_credits,
+        }
 
     def topup_amount(self, credits: int) -> int:
         """The price of `credits` top-up credits in minor units; refuses amounts outside the limits."""
         terms = self.topup_terms()
         if not terms["minCredits"] <= credits <= terms["maxCredits"]:
             raise errors.InvalidArgument(
-                f"Top-ups are between {terms['minCredits']} and {terms['maxCredits']} credits.", field="credits")
+                f"Top-ups are between {terms['minCredits']} and {terms['maxCredits']} credits.", field="credits"
+            )
         return credits * terms["priceMinorPerCredit"]
 
     def listing(self) -> dict:
-        return {"plans": self.plans(), "topup": self.topup_terms(), "creditPolicy": CREDIT_POLICY,
-                "jobLimits": job_limits(self.settings), "paymentsEnabled": self.settings.payments_configured}
+        return {
+            "plans": self.plans(),
+            "topup": self.topup_terms(),
+            "creditPolicy": CREDIT_POLICY,
+            "jobLimits": job_limits(self.settings),
+            "paymentsEnabled": self.settings.payments_configured,
+        }

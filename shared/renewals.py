@@ -23,8 +23,9 @@ log = logging.getLogger(__name__)
 
 
 class Renewals:
-    def __init__(self, db: firestore.Client, settings: Settings, catalog: PlanCatalog, payments: PaymentService,
-                 clock=utcnow):
+    def __init__(
+        self, db: firestore.Client, settings: Settings, catalog: PlanCatalog, payments: PaymentService, clock=utcnow
+    ):
         self.db, self.settings, self.catalog, self.payments, self.clock = db, settings, catalog, payments, clock
 
     def run(self) -> dict:
@@ -53,16 +54,23 @@ class Renewals:
         if pending.get("paymentId") == payment_id and subscription.get("status") != "payment_failed":
             return "pending"
         plan = self.catalog.plan(subscription.get("planId") or user["plan"])
-        purchase = Purchase("renewal", plan["creditsPerMonth"], plan["priceMinor"], plan["currency"], plan["id"],
-                            period)
+        purchase = Purchase(
+            "renewal", plan["creditsPerMonth"], plan["priceMinor"], plan["currency"], plan["id"], period
+        )
         mandate_id = subscription.get("mandateId") if subscription.get("mandateStatus") == "authorized" else None
         if subscription.get("status") == "payment_failed":
             # The failed attempt's id is spent; a retry for the same period gets a new payment id.
             payment_id = f"{payment_id}-retry-{int(now.timestamp())}"
         answer = self.payments.start(uid, user.get("email"), payment_id, purchase, mandate_id=mandate_id)
-        store.users(self.db).document(uid).set({"subscription": {
-            "pendingRenewal": {"paymentId": payment_id, "redirectUrl": answer["redirectUrl"], "period": period},
-            "status": "active"}}, merge=True)
+        store.users(self.db).document(uid).set(
+            {
+                "subscription": {
+                    "pendingRenewal": {"paymentId": payment_id, "redirectUrl": answer["redirectUrl"], "period": period},
+                    "status": "active",
+                }
+            },
+            merge=True,
+        )
         log.info("renewal of %s for %s started (%s)", uid, period, "mandate" if mandate_id else "payment link")
         return "started"
 

@@ -46,8 +46,13 @@ def _has_kid(jwks: dict, kid: str) -> bool:
 
 
 class WebhookVerifier:
-    def __init__(self, jku_allowlist: Iterable[str], session: requests.Session | None = None,
-                 cache_ttl_sec: float = 600, clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self,
+        jku_allowlist: Iterable[str],
+        session: requests.Session | None = None,
+        cache_ttl_sec: float = 600,
+        clock: Callable[[], float] = time.monotonic,
+    ):
         self.jku_allowlist = frozenset(jku_allowlist)
         self.session = session or requests.Session()
         self.cache_ttl_sec = cache_ttl_sec
@@ -72,12 +77,14 @@ class WebhookVerifier:
             raise errors.Unauthenticated("The webhook is signed with an unknown key.")
         try:
             http_method = HttpMethod(method.upper())
-            (truelayer_signing.verify_with_jwks(jwks, jws_header)
-             .set_method(http_method)
-             .set_path(path)
-             .add_headers(dict(headers.items()))
-             .set_body(body.decode("utf-8"))
-             .verify(signature))
+            (
+                truelayer_signing.verify_with_jwks(jwks, jws_header)
+                .set_method(http_method)
+                .set_path(path)
+                .add_headers(dict(headers.items()))
+                .set_body(body.decode("utf-8"))
+                .verify(signature)
+            )
         except Exception:
             raise errors.Unauthenticated("The webhook's signature does not match.") from None
 

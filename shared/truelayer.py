@@ -81,8 +81,12 @@ def _problem(response: requests.Response) -> str:
 
 
 class TrueLayerClient:
-    def __init__(self, config: TrueLayerConfig, session: requests.Session | None = None,
-                 clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self,
+        config: TrueLayerConfig,
+        session: requests.Session | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ):
         self.config = config
         self.session = session or requests.Session()
         self.clock = clock
@@ -103,13 +107,18 @@ class TrueLayerClient:
                 self._token = None
 
     def _fetch_token(self) -> tuple[str, float]:
-        form = {"grant_type": "client_credentials", "client_id": self.config.client_id,
-                "client_secret": self.config.client_secret, "scope": TOKEN_SCOPE}
+        form = {
+            "grant_type": "client_credentials",
+            "client_id": self.config.client_id,
+            "client_secret": self.config.client_secret,
+            "scope": TOKEN_SCOPE,
+        }
         response = self._request("POST", f"{self.config.auth_url.rstrip('/')}/connect/token", data=form)
         if response.status_code in (400, 401, 403):
             raise errors.Unavailable(
                 f"The payment provider refused our client credentials ({_problem(response)}); "
-                "check TRUELAYER_CLIENT_ID and TRUELAYER_CLIENT_SECRET.")
+                "check TRUELAYER_CLIENT_ID and TRUELAYER_CLIENT_SECRET."
+            )
         if response.status_code != 200:
             raise errors.Unavailable(f"The payment provider refused the token request ({_problem(response)}).")
         body = self._json(response, "token request")
@@ -118,50 +127,82 @@ class TrueLayerClient:
             raise errors.Unavailable("The payment provider sent a token answer without a token.")
         return token, self.clock() + max(0.0, expires_in - TOKEN_EXPIRY_MARGIN_SEC)
 
-    def create_payment(self, *, idempotency_key: str, amount_minor: int, currency: str, reference: str,
-                       user: dict, metadata: dict[str, str], mandate_id: str | None = None) -> CreatedPayment:
+    def create_payment(
+        self,
+        *,
+        idempotency_key: str,
+        amount_minor: int,
+        currency: str,
+        reference: str,
+        user: dict,
+        metadata: dict[str, str],
+        mandate_id: str | None = None,
+    ) -> CreatedPayment:
         if mandate_id is None:
             payment_method = {
                 "type": "bank_transfer",
                 "provider_selection": {"type": "user_selected"},
-                "beneficiary": {"type": "merchant_account", "merchant_account_id": self.config.merchant_account_id,
-                                "reference": reference},
+                "beneficiary": {
+                    "type": "merchant_account",
+                    "merchant_account_id": self.config.merchant_account_id,
+                    "reference": reference,
+                },
             }
         else:
             payment_method = {"type": "mandate", "mandate_id": mandate_id, "reference": reference}
-        body = json.dumps({"amount_in_minor": amount_minor, "currency": currency, "payment_method": payment_method,
-                           "user": user, "metadata": metadata}, separators=(",", ":")).encode()
+        body = json.dumps(
+            {
+                "amount_in_minor": amount_minor,
+                "currency": currency,
+                "payment_method": payment_method,
+                "user": user,
+                "metadata": metadata,
+            },
+            separators=(",", ":"),
+        ).encode()
         url = f"{self.config.api_url.rstrip('/')}/v3/payments"
         signature = self._sign(HttpMethod.POST, urlsplit(url).path, {"Idempotency-Key": idempotency_key}, body)
         for token_refreshed in (False, True):
             token = self.access_token()
-            response = self._request("POST", url, data=body, headers={
-                "Authorization": f"Bearer {token}",
-                "Idempotency-Key": idempotency_key,
-                "Tl-Signature": signature,
-                "Content-Type": "application/json",
-            })
+            response = self._request(
+                "POST",
+                url,
+                data=body,
+                headers={
+                    "Authorization": f"Bearer {token}",
+                    "Idempotency-Key": idempotency_key,
+                    "Tl-Signature": signature,
+                    "Content-Type": "application/json",
+                },
+            )
             if response.status_code != 401 or token_refreshed:
                 break
             self._forget_token(token)
         if response.status_code not in (200, 201):
-            log.warning("payment creation refused", extra=fields(
-                status=response.status_code, traceId=response.headers.get("X-Tl-Trace-Id"),
-                idempotencyKey=idempotency_key))
+            log.warning(
+                "payment creation refused",
+                extra=fields(
+                    status=response.status_code,
+                    traceId=response.headers.get("X-Tl-Trace-Id"),
+                    idempotencyKey=idempotency_key,
+                ),
+            )
             raise errors.Unavailable(f"The payment provider refused to create the payment ({_problem(response)}).")
         data = self._json(response, "payment creation")
         if not isinstance(data.get("id"), str) or not isinstance(data.get("status"), str):
             raise errors.Unavailable("The payment provider sent a payment answer without an id or status.")
         user_view = data.get("user") if isinstance(data.get("user"), dict) else {}
-        return CreatedPayment(id=data["id"], resource_token=data.get("resource_token"), status=data["status"],
-                              user_id=user_view.get("id"))
+        return CreatedPayment(
+            id=data["id"], resource_token=data.get("resource_token"), status=data["status"], user_id=user_view.get("id")
+        )
 
     def hosted_payment_page_url(self, payment: CreatedPayment, return_uri: str) -> str:
         """The legacy hosted payment page link; TrueLayer reads its parameters from the fragment."""
         if not payment.resource_token:
             raise ValueError(f"payment {payment.id} has no resource token to show a payment page with")
-        params = urlencode({"payment_id": payment.id, "resource_token": payment.resource_token,
-                            "return_uri": return_uri})
+        params = urlencode(
+            {"payment_id": payment.id, "resource_token": payment.resource_token, "return_uri": return_uri}
+        )
         return f"{self.config.hpp_url.rstrip('/')}/payments#{params}"
 
     def _sign(self, method: HttpMethod, path: str, headers: dict[str, str], body: bytes) -> str:
@@ -172,7 +213,8 @@ class TrueLayerClient:
             return signer.set_method(method).set_path(path).set_body(body.decode("utf-8")).sign()
         except truelayer_signing.TlSigningException as exc:
             raise errors.Unavailable(
-                "Payment requests cannot be signed; check TRUELAYER_SIGNING_PRIVATE_KEY (an EC P-521 PEM).") from exc
+                "Payment requests cannot be signed; check TRUELAYER_SIGNING_PRIVATE_KEY (an EC P-521 PEM)."
+            ) from exc
 
     def _request(self, method: str, url: str, **kwargs) -> requests.Response:
         try:

@@ -17,13 +17,9 @@ class UploadService:
     def create(self, uid: str, request: UploadRequest) -> dict:
         content_type = request.contentType.split(";")[0].strip().lower()
         if content_type not in IMAGE_TYPES:
-            raise errors.UnsupportedMediaType(
-                "Images must be PNG, JPEG or WebP.", field="contentType"
-            )
+            raise errors.UnsupportedMediaType("Images must be PNG, JPEG or WebP.", field="contentType")
         if request.sizeBytes > self.max_bytes:
-            raise errors.TooLarge(
-                f"Images can be at most {self.max_bytes // (1024 * 1024)} MB.", field="sizeBytes"
-            )
+            raise errors.TooLarge(f"Images can be at most {self.max_bytes // (1024 * 1024)} MB.", field="sizeBytes")
         key = upload_key(uid, uuid.uuid4().hex, IMAGE_TYPES[content_type])
         url = self.objects.upload_url(key, content_type, request.sizeBytes, UPLOAD_URL_TTL_SEC)
         expires = utcnow() + dt.timedelta(seconds=UPLOAD_URL_TTL_SEC)

@@ -46,10 +46,16 @@ class EmulatorPool:
         self._addresses: dict[str, str] = {}
         self._processes = []
         self._specs = {
-            "firestore": (lambda: em.start_firestore(PORTS.firestore, log_dir=LOG_DIR), em.firestore_ready,
-                          f"{settings.HOST}:{PORTS.firestore}"),
-            "auth": (lambda: em.start_auth(PORTS.auth, log_dir=LOG_DIR), em.auth_ready,
-                     f"{settings.HOST}:{PORTS.auth}"),
+            "firestore": (
+                lambda: em.start_firestore(PORTS.firestore, log_dir=LOG_DIR),
+                em.firestore_ready,
+                f"{settings.HOST}:{PORTS.firestore}",
+            ),
+            "auth": (
+                lambda: em.start_auth(PORTS.auth, log_dir=LOG_DIR),
+                em.auth_ready,
+                f"{settings.HOST}:{PORTS.auth}",
+            ),
             "s3": (lambda: em.start_s3(PORTS.s3, log_dir=LOG_DIR), em.s3_ready, f"http://{settings.HOST}:{PORTS.s3}"),
         }
 
@@ -78,7 +84,8 @@ class EmulatorPool:
             self._processes.append(start())
         except self._em.PortInUseError as exc:
             raise self._em.PortInUseError(
-                f"{exc} Or set CINEWEAVE_TEST_REUSE=1 to use the emulators already running there.") from None
+                f"{exc} Or set CINEWEAVE_TEST_REUSE=1 to use the emulators already running there."
+            ) from None
         return address
 
     def stop(self) -> None:

@@ -46,7 +46,9 @@ def check_job_invariants(db, max_active_jobs: int = 5) -> None:
         credits, reserved, active = user.get("credits", 0), user.get("reserved", 0), user.get("activeJobs", 0)
         assert credits >= 0 and reserved >= 0, f"{uid}: negative balance {credits}/{reserved}"
 
-        entries = {snap.id: snap.to_dict() for snap in db.collection("users").document(uid).collection("ledger").stream()}
+        entries = {
+            snap.id: snap.to_dict() for snap in db.collection("users").document(uid).collection("ledger").stream()
+        }
         sums = Counter()
         for entry in entries.values():
             sums[entry["kind"]] += entry["amount"]

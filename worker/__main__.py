@@ -1,7 +1,7 @@
 """Command line: render a clip to a local MP4 without any upload.
 
-    python -m worker generate --prompt "a red kite" --duration 5 --out clip.mp4 [--image in.png]
-        [--preset tiny] [--seed N] [--aspect 16:9]
+python -m worker generate --prompt "a red kite" --duration 5 --out clip.mp4 [--image in.png]
+    [--preset tiny] [--seed N] [--aspect 16:9]
 """
 
 from __future__ import annotations
@@ -62,11 +62,11 @@ def generate(args: argparse.Namespace) -> dict:
     image = decode_image(args.image.read_bytes()) if args.image else None
     timings: dict[str, float] = {}
     started = time.monotonic()
-    with tqdm(total=100, unit="%", bar_format="{desc:<16} {bar} {n:.0f}% [{elapsed}{postfix}]",
-              file=sys.stderr) as bar:
+    with tqdm(total=100, unit="%", bar_format="{desc:<16} {bar} {n:.0f}% [{elapsed}{postfix}]", file=sys.stderr) as bar:
         bar.set_description_str("loading")
         generator = get_generator()  # first use imports torch and builds the model
         from worker.pipeline import ClipRequest
+
         timings["loading"] = round(time.monotonic() - started, 3)
         width, height = args.size or generator.render_size(*ASPECTS[args.aspect])
 
@@ -76,9 +76,19 @@ def generate(args: argparse.Namespace) -> dict:
             bar.update(max(0.0, 95 * fraction - bar.n))
 
         clip = generator.generate(
-            ClipRequest(prompt=args.prompt, negative_prompt=args.negative_prompt, duration_sec=args.duration,
-                        seed=seed, width=width, height=height, image=image, fps=args.fps, steps=args.steps),
-            on_progress=on_progress)
+            ClipRequest(
+                prompt=args.prompt,
+                negative_prompt=args.negative_prompt,
+                duration_sec=args.duration,
+                seed=seed,
+                width=width,
+                height=height,
+                image=image,
+                fps=args.fps,
+                steps=args.steps,
+            ),
+            on_progress=on_progress,
+        )
         timings.update(clip.timings)
         bar.set_description_str("muxing")
         muxing_started = time.monotonic()
@@ -89,8 +99,16 @@ def generate(args: argparse.Namespace) -> dict:
         timings["muxing"] = round(time.monotonic() - muxing_started, 3)
         bar.update(100 - bar.n)
     timings["total"] = round(time.monotonic() - started, 3)
-    return {"video": str(args.out), "poster": str(poster), "frames": int(clip.frames.shape[0]),
-            "width": clip.width, "height": clip.height, "fps": clip.fps, "seed": seed, "timings": timings}
+    return {
+        "video": str(args.out),
+        "poster": str(poster),
+        "frames": int(clip.frames.shape[0]),
+        "width": clip.width,
+        "height": clip.height,
+        "fps": clip.fps,
+        "seed": seed,
+        "timings": timings,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:

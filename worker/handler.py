@@ -56,8 +56,12 @@ class _Timings(dict):
             self[name] = round(self.get(name, 0.0) + time.monotonic() - started, 3)
 
 
-def run_job(job: dict[str, Any], sink: Sink | None = None, should_cancel: Callable[[], bool] | None = None,
-            progress_interval_sec: float = 1.0) -> dict[str, Any]:
+def run_job(
+    job: dict[str, Any],
+    sink: Sink | None = None,
+    should_cancel: Callable[[], bool] | None = None,
+    progress_interval_sec: float = 1.0,
+) -> dict[str, Any]:
     """Run one RunPod-shaped job {"id", "input"}; returns the output dict or {"error": "<json>"}."""
     started = time.monotonic()
     should_cancel = should_cancel or (lambda: False)
@@ -81,8 +85,9 @@ def run_job(job: dict[str, Any], sink: Sink | None = None, should_cancel: Callab
         return InternalError("The worker hit an unexpected error while rendering.").to_output()
 
 
-def _render_and_upload(request: JobInput, progress: ProgressReporter, should_cancel: Callable[[], bool],
-                       started: float) -> dict[str, Any]:
+def _render_and_upload(
+    request: JobInput, progress: ProgressReporter, should_cancel: Callable[[], bool], started: float
+) -> dict[str, Any]:
     from worker.pipeline import ClipRequest, chained_frame_count, segment_count
 
     def check_cancel() -> None:
@@ -100,9 +105,16 @@ def _render_and_upload(request: JobInput, progress: ProgressReporter, should_can
     check_cancel()
 
     width, height = generator.render_size(request.width, request.height)
-    clip_request = ClipRequest(prompt=request.prompt, negative_prompt=request.negativePrompt,
-                               duration_sec=request.durationSec, seed=request.seed, width=width, height=height,
-                               image=image, fps=request.fps)
+    clip_request = ClipRequest(
+        prompt=request.prompt,
+        negative_prompt=request.negativePrompt,
+        duration_sec=request.durationSec,
+        seed=request.seed,
+        width=width,
+        height=height,
+        image=image,
+        fps=request.fps,
+    )
     expected_frames = chained_frame_count(segment_count(request.durationSec))
     progress.post_render_eta_sec = POST_RENDER_FIXED_SEC + POST_RENDER_SEC_PER_FRAME * expected_frames
     clip = generator.generate(clip_request, on_progress=progress.rendering, should_cancel=should_cancel)
@@ -119,8 +131,9 @@ def _render_and_upload(request: JobInput, progress: ProgressReporter, should_can
         progress.uploading()
         with timings.stage("uploading"):
             try:
-                upload_outputs(request.output.bucket, request.output.videoKey, video_path,
-                               request.output.posterKey, poster_path)
+                upload_outputs(
+                    request.output.bucket, request.output.videoKey, video_path, request.output.posterKey, poster_path
+                )
             except (BotoCoreError, ClientError) as exc:
                 raise InternalError(f"Uploading the result to bucket {request.output.bucket!r} failed: {exc}") from None
 
@@ -167,8 +180,9 @@ async def handler(job: dict[str, Any]) -> dict[str, Any]:
         asked = time.monotonic()
         await asyncio.wait([render])
         _release_memory()
-        log.warning("job %s stopped by RunPod; render let go of the GPU after %.1f s", _job_id(job),
-                    time.monotonic() - asked)
+        log.warning(
+            "job %s stopped by RunPod; render let go of the GPU after %.1f s", _job_id(job), time.monotonic() - asked
+        )
         raise
 
 

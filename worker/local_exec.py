@@ -28,8 +28,11 @@ def _protocol_stream():
 
 
 def main() -> int:
-    logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"), stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=os.environ.get("LOG_LEVEL", "INFO"),
+        stream=sys.stderr,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
     out = _protocol_stream()
     lock = threading.Lock()
 
@@ -55,8 +58,12 @@ def main() -> int:
 
     from worker.handler import run_job  # after the signal handlers: loading can be canceled too
 
-    result = run_job(job, sink=lambda payload: emit({"type": "progress", "data": payload}),
-                     should_cancel=canceled.is_set, progress_interval_sec=0.25)
+    result = run_job(
+        job,
+        sink=lambda payload: emit({"type": "progress", "data": payload}),
+        should_cancel=canceled.is_set,
+        progress_interval_sec=0.25,
+    )
     if "error" in result:
         emit({"type": "result", "error": result["error"]})
     else:

@@ -40,8 +40,7 @@ def preload() -> None:
             generator.warm_up(*generator.render_size(*CLIP_SIZES[0]))
         except Exception:
             log.exception("warm-up failed; the first job compiles instead")
-    log.info("worker ready: model loaded in %.1f s, warmed up in %.1f s", loaded - started,
-             time.monotonic() - loaded)
+    log.info("worker ready: model loaded in %.1f s, warmed up in %.1f s", loaded - started, time.monotonic() - loaded)
 
 
 if __name__ == "__main__":

@@ -49,8 +49,11 @@ class ProgressReporter:
             if stage == self._stage and now - self._last_sent_at < self._min_interval:
                 return
             self._stage, self._last_sent_at = stage, now
-            payload = {"stage": stage, "progress": round(self._progress, 4),
-                       "etaSec": None if eta_sec is None else max(0, int(round(eta_sec)))}
+            payload = {
+                "stage": stage,
+                "progress": round(self._progress, 4),
+                "etaSec": None if eta_sec is None else max(0, int(round(eta_sec))),
+            }
         if self._sink is None:
             return
         try:

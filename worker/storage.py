@@ -46,8 +46,9 @@ def upload_file(client, bucket: str, key: str, path: str | Path, content_type: s
         client.put_object(Bucket=bucket, Key=key, Body=body, ContentType=content_type)
 
 
-def upload_outputs(bucket: str, video_key: str, video_path: str | Path, poster_key: str,
-                   poster_path: str | Path, client=None) -> None:
+def upload_outputs(
+    bucket: str, video_key: str, video_path: str | Path, poster_key: str, poster_path: str | Path, client=None
+) -> None:
     """Upload the MP4 and its poster; the poster goes last so a poster implies a complete video."""
     client = client or s3_client_from_env()
     upload_file(client, bucket, video_key, video_path, VIDEO_CONTENT_TYPE)

@@ -17,8 +17,9 @@ X264_PRESET = "fast"
 POSTER_QUALITY = 90
 
 
-def encode_mp4(frames: np.ndarray | Iterable[np.ndarray], path: str | Path, fps: int | float,
-               size: tuple[int, int] | None = None) -> Path:
+def encode_mp4(
+    frames: np.ndarray | Iterable[np.ndarray], path: str | Path, fps: int | float, size: tuple[int, int] | None = None
+) -> Path:
     """Write RGB uint8 frames (T, H, W, 3) as a web-playable H.264 MP4 at exactly `fps`."""
     path = Path(path)
     frames = iter(frames)
@@ -37,13 +38,22 @@ def encode_mp4(frames: np.ndarray | Iterable[np.ndarray], path: str | Path, fps:
         # Render sizes are multiples of 32, so no block padding is ever needed.
         macro_block_size=1,
         output_params=[
-            "-crf", str(CRF),
-            "-preset", X264_PRESET,
+            "-crf",
+            str(CRF),
+            "-preset",
+            X264_PRESET,
             # Encode and tag BT.709 so browsers show the colours that were rendered.
-            "-vf", "scale=out_color_matrix=bt709:out_range=tv",
-            "-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709",
+            "-vf",
+            "scale=out_color_matrix=bt709:out_range=tv",
+            "-colorspace",
+            "bt709",
+            "-color_primaries",
+            "bt709",
+            "-color_trc",
+            "bt709",
             # Moov atom up front: playback starts before the whole file is downloaded.
-            "-movflags", "+faststart",
+            "-movflags",
+            "+faststart",
         ],
     )
     writer.send(None)
@@ -60,7 +70,8 @@ def write_poster(frame: np.ndarray, path: str | Path) -> Path:
     """Save one RGB uint8 frame as the JPEG poster shown before playback."""
     path = Path(path)
     Image.fromarray(np.asarray(frame, dtype=np.uint8)).save(
-        path, format="JPEG", quality=POSTER_QUALITY, optimize=True, progressive=True)
+        path, format="JPEG", quality=POSTER_QUALITY, optimize=True, progressive=True
+    )
     return path
 
 
@@ -74,8 +85,13 @@ def probe_mp4(path: str | Path) -> dict:
     frames, _seconds = imageio_ffmpeg.count_frames_and_secs(str(path))
     width, height = meta["size"]
     codec = (meta.get("codec") or "").split(" ")[0]
-    return {"frames": int(frames), "fps": float(meta["fps"]), "width": int(width),
-            "height": int(height), "codec": codec}
+    return {
+        "frames": int(frames),
+        "fps": float(meta["fps"]),
+        "width": int(width),
+        "height": int(height),
+        "codec": codec,
+    }
 
 
 def read_mp4_frames(path: str | Path) -> np.ndarray:

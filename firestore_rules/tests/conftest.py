@@ -16,8 +16,7 @@ LOG_DIR = settings.RUN_DIR / "test"
 @pytest.fixture(scope="session")
 def rules_emulator():
     """`127.0.0.1:8285`: a Firestore emulator of this session's own, loaded with firestore.rules."""
-    process = emulators.start_firestore(settings.RULES_TEST_FIRESTORE_PORT, rules=settings.RULES_PATH,
-                                        log_dir=LOG_DIR)
+    process = emulators.start_firestore(settings.RULES_TEST_FIRESTORE_PORT, rules=settings.RULES_PATH, log_dir=LOG_DIR)
     try:
         yield process.url
     finally:

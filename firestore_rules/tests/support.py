@@ -111,8 +111,9 @@ class Firestore:
         return self.http.get(self.url(path), headers=headers, timeout=10)
 
     def create(self, collection_path: str, doc_id: str, data: dict, headers: dict) -> requests.Response:
-        return self.http.post(self.url(collection_path), params={"documentId": doc_id}, json=fields(data),
-                             headers=headers, timeout=10)
+        return self.http.post(
+            self.url(collection_path), params={"documentId": doc_id}, json=fields(data), headers=headers, timeout=10
+        )
 
     def update(self, path: str, data: dict, headers: dict) -> requests.Response:
         """Change the named fields of an existing document (never creates one)."""
@@ -124,8 +125,9 @@ class Firestore:
 
     def run_query(self, parent: str, structured_query: dict, headers: dict) -> requests.Response:
         """POST {parent}:runQuery — the list operation of the rules; `parent` is "" or a document path."""
-        return self.http.post(f"{self.url(parent)}:runQuery", json={"structuredQuery": structured_query},
-                             headers=headers, timeout=10)
+        return self.http.post(
+            f"{self.url(parent)}:runQuery", json={"structuredQuery": structured_query}, headers=headers, timeout=10
+        )
 
     def put(self, path: str, data: dict) -> None:
         """Write a whole document past the rules."""

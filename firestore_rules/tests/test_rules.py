@@ -29,13 +29,13 @@ from shared.local import settings
 #
 #                   get              list             create     update     delete
 POLICY = {
-    "users":         ("owner admin",  "admin",         "nobody",  "nobody",  "nobody"),
-    "ledger":        ("owner admin",  "owner admin",   "nobody",  "nobody",  "nobody"),
-    "jobs":          ("owner admin",  "admin",         "nobody",  "nobody",  "nobody"),
-    "payments":      ("admin",        "admin",         "nobody",  "nobody",  "nobody"),
-    "webhookEvents": ("admin",        "admin",         "nobody",  "nobody",  "nobody"),
-    "plans":         ("admin",        "admin",         "nobody",  "nobody",  "nobody"),
-    "unknown":       ("admin",        "admin",         "nobody",  "nobody",  "nobody"),
+    "users": ("owner admin", "admin", "nobody", "nobody", "nobody"),
+    "ledger": ("owner admin", "owner admin", "nobody", "nobody", "nobody"),
+    "jobs": ("owner admin", "admin", "nobody", "nobody", "nobody"),
+    "payments": ("admin", "admin", "nobody", "nobody", "nobody"),
+    "webhookEvents": ("admin", "admin", "nobody", "nobody", "nobody"),
+    "plans": ("admin", "admin", "nobody", "nobody", "nobody"),
+    "unknown": ("admin", "admin", "nobody", "nobody", "nobody"),
 }
 OPERATIONS = ("get", "list", "create", "update", "delete")
 
@@ -65,24 +65,41 @@ JOBS = [{"collectionId": "jobs"}]
 # and run by bob a query for someone else's jobs (where userId == other); "userId == bob" is the same from
 # the other side. Every query that does not pin userId to the caller is for admins only.
 QUERIES = {
-    "jobs where userId == alice":           ({"from": JOBS, "where": where("userId", "EQUAL", OWNER_UID)},
-                                             "owner admin", {"jobs/job-alice"}),
-    "jobs where userId == bob":             ({"from": JOBS, "where": where("userId", "EQUAL", OTHER_UID)},
-                                             "other admin", {"jobs/job-bob"}),
-    "jobs where userId == alice and status == queued":
-                                            ({"from": JOBS, "where": all_of(where("userId", "EQUAL", OWNER_UID),
-                                                                            where("status", "EQUAL", "queued"))},
-                                             "owner admin", {"jobs/job-alice"}),
-    "jobs where status == queued":          ({"from": JOBS, "where": where("status", "EQUAL", "queued")},
-                                             "admin", {"jobs/job-alice", "jobs/job-bob"}),
-    "jobs where userId in [alice, bob]":    ({"from": JOBS, "where": where("userId", "IN", [OWNER_UID, OTHER_UID])},
-                                             "admin", {"jobs/job-alice", "jobs/job-bob"}),
-    "jobs where userId != bob":             ({"from": JOBS, "where": where("userId", "NOT_EQUAL", OTHER_UID)},
-                                             "admin", {"jobs/job-alice"}),
-    "every user's ledger (collection group)":
-                                            ({"from": [{"collectionId": "ledger", "allDescendants": True}]},
-                                             "admin", {f"users/{OWNER_UID}/ledger/grant:signup",
-                                                       f"users/{OTHER_UID}/ledger/grant:signup"}),
+    "jobs where userId == alice": (
+        {"from": JOBS, "where": where("userId", "EQUAL", OWNER_UID)},
+        "owner admin",
+        {"jobs/job-alice"},
+    ),
+    "jobs where userId == bob": (
+        {"from": JOBS, "where": where("userId", "EQUAL", OTHER_UID)},
+        "other admin",
+        {"jobs/job-bob"},
+    ),
+    "jobs where userId == alice and status == queued": (
+        {"from": JOBS, "where": all_of(where("userId", "EQUAL", OWNER_UID), where("status", "EQUAL", "queued"))},
+        "owner admin",
+        {"jobs/job-alice"},
+    ),
+    "jobs where status == queued": (
+        {"from": JOBS, "where": where("status", "EQUAL", "queued")},
+        "admin",
+        {"jobs/job-alice", "jobs/job-bob"},
+    ),
+    "jobs where userId in [alice, bob]": (
+        {"from": JOBS, "where": where("userId", "IN", [OWNER_UID, OTHER_UID])},
+        "admin",
+        {"jobs/job-alice", "jobs/job-bob"},
+    ),
+    "jobs where userId != bob": (
+        {"from": JOBS, "where": where("userId", "NOT_EQUAL", OTHER_UID)},
+        "admin",
+        {"jobs/job-alice"},
+    ),
+    "every user's ledger (collection group)": (
+        {"from": [{"collectionId": "ledger", "allDescendants": True}]},
+        "admin",
+        {f"users/{OWNER_UID}/ledger/grant:signup", f"users/{OTHER_UID}/ledger/grant:signup"},
+    ),
 }
 
 
@@ -91,8 +108,9 @@ def allowed(cell: str) -> set[str]:
 
 
 MATRIX = [
-    pytest.param(collection, operation, principal, principal in allowed(cells[index]),
-                 id=f"{collection}-{operation}-{principal}")
+    pytest.param(
+        collection, operation, principal, principal in allowed(cells[index]), id=f"{collection}-{operation}-{principal}"
+    )
     for collection, cells in POLICY.items()
     for index, operation in enumerate(OPERATIONS)
     for principal in PRINCIPALS
@@ -217,14 +235,14 @@ def test_owner_cannot_list_another_users_ledger(firestore):
 
 MISSING = [
     # path                                         principal     status
-    ("jobs/no-such-job",                            "owner",      403),
-    ("jobs/no-such-job",                            "other",      403),
-    ("jobs/no-such-job",                            "anonymous",  403),
-    ("jobs/no-such-job",                            "admin",      404),
-    (f"users/{OWNER_UID}/ledger/no-such-entry",     "owner",      404),
-    (f"users/{OWNER_UID}/ledger/no-such-entry",     "other",      403),
-    (f"users/{OWNER_UID}/ledger/no-such-entry",     "anonymous",  403),
-    (f"users/{OWNER_UID}/ledger/no-such-entry",     "admin",      404),
+    ("jobs/no-such-job", "owner", 403),
+    ("jobs/no-such-job", "other", 403),
+    ("jobs/no-such-job", "anonymous", 403),
+    ("jobs/no-such-job", "admin", 404),
+    (f"users/{OWNER_UID}/ledger/no-such-entry", "owner", 404),
+    (f"users/{OWNER_UID}/ledger/no-such-entry", "other", 403),
+    (f"users/{OWNER_UID}/ledger/no-such-entry", "anonymous", 403),
+    (f"users/{OWNER_UID}/ledger/no-such-entry", "admin", 404),
 ]
 
 
@@ -267,4 +285,3 @@ def test_admin_cannot_write_either(firestore, reseed_after):
     assert_denied(firestore.create(f"users/{OWNER_UID}/ledger", "adjust:1", {"kind": "adjust", "amount": 5}, admin))
     assert_denied(firestore.delete("plans/starter", admin))
     assert firestore.read(f"users/{OWNER_UID}") == fields(SEED[f"users/{OWNER_UID}"])["fields"]
-

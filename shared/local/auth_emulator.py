@@ -19,16 +19,21 @@ class AuthEmulatorError(RuntimeError):
 
 def _call(host: str, path: str, body: dict, *, admin: bool = False) -> dict:
     url = f"http://{host}/identitytoolkit.googleapis.com/v1/{path}"
-    response = requests.post(url, params={"key": settings.FAKE_API_KEY}, json=body,
-                             headers=OWNER if admin else None, timeout=10)
+    response = requests.post(
+        url, params={"key": settings.FAKE_API_KEY}, json=body, headers=OWNER if admin else None, timeout=10
+    )
     if not response.ok:
         raise AuthEmulatorError(f"{path} answered {response.status_code}: {response.text}")
     return response.json()
 
 
 def _user(answer: dict, uid: str | None = None) -> dict:
-    return {"uid": uid or answer["localId"], "idToken": answer["idToken"], "email": answer.get("email"),
-            "refreshToken": answer.get("refreshToken")}
+    return {
+        "uid": uid or answer["localId"],
+        "idToken": answer["idToken"],
+        "email": answer.get("email"),
+        "refreshToken": answer.get("refreshToken"),
+    }
 
 
 def sign_up(host: str, email: str, password: str) -> dict:

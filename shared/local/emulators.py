@@ -126,12 +126,21 @@ def start_auth(
     ensure_port_free("Auth emulator", host, port)
     workdir = log_dir / f"auth-{port}"
     config = write_firebase_config(workdir / "firebase.json", host=host, port=port)
-    argv = [str(firebase_bin()), "emulators:start", "--only", "auth", "--project", settings.PROJECT_ID,
-            "--config", str(config)]
+    argv = [
+        str(firebase_bin()),
+        "emulators:start",
+        "--only",
+        "auth",
+        "--project",
+        settings.PROJECT_ID,
+        "--config",
+        str(config),
+    ]
     # Own TMPDIR: firebase-tools writes a per-project hub locator file there, shared by every instance.
     env = {**os.environ, "TMPDIR": str(workdir), "CI": "true"}
-    process = spawn("Auth emulator", argv, url=f"{host}:{port}", log_path=log_dir / f"auth-{port}.log",
-                    env=env, cwd=workdir)
+    process = spawn(
+        "Auth emulator", argv, url=f"{host}:{port}", log_path=log_dir / f"auth-{port}.log", env=env, cwd=workdir
+    )
     wait_ready(process, lambda: auth_ready(process.url), timeout_s)
     return process
 

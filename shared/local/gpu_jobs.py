@@ -102,8 +102,9 @@ class JobRunner:
 
     def submit(self, job_input: dict, webhook: str | None, execution_timeout_ms: int | None) -> RunnerJob:
         timeout_ms = execution_timeout_ms or DEFAULT_EXECUTION_TIMEOUT_MS
-        job = RunnerJob(id=f"local-{uuid.uuid4()}", input=job_input, webhook=webhook,
-                        execution_timeout_s=timeout_ms / 1000)
+        job = RunnerJob(
+            id=f"local-{uuid.uuid4()}", input=job_input, webhook=webhook, execution_timeout_s=timeout_ms / 1000
+        )
         with self._lock:
             self._purge_expired()
             self._jobs[job.id] = job
@@ -141,8 +142,13 @@ class JobRunner:
                     counts[job.status] += 1
             running = counts[IN_PROGRESS]
         return {
-            "jobs": {"completed": counts[COMPLETED], "failed": counts[FAILED], "inProgress": running,
-                     "inQueue": counts[IN_QUEUE], "retried": 0},
+            "jobs": {
+                "completed": counts[COMPLETED],
+                "failed": counts[FAILED],
+                "inProgress": running,
+                "inQueue": counts[IN_QUEUE],
+                "retried": 0,
+            },
             "workers": {"idle": 1 - running, "running": running},
         }
 
@@ -182,8 +188,14 @@ class JobRunner:
     def _execute(self, job: RunnerJob) -> None:
         log.info("job %s started: %s", job.id, " ".join(self.exec_command))
         process = subprocess.Popen(
-            self.exec_command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=None,
-            cwd=self.cwd, env=self.env, text=True, start_new_session=True,
+            self.exec_command,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=None,
+            cwd=self.cwd,
+            env=self.env,
+            text=True,
+            start_new_session=True,
         )
         with self._lock:
             job.process = process
@@ -240,8 +252,9 @@ class JobRunner:
         elif "output" in result:
             self._finish_locked(job, COMPLETED, output=result["output"])
         else:
-            self._finish_locked(job, FAILED, error=_internal_error(
-                f"worker process exited with code {returncode} without a result"))
+            self._finish_locked(
+                job, FAILED, error=_internal_error(f"worker process exited with code {returncode} without a result")
+            )
 
     def _finish_locked(self, job: RunnerJob, status: str, *, output: Any = None, error: str | None = None) -> None:
         job.status = status

@@ -30,12 +30,14 @@ log = logging.getLogger("cineweave.gpu_runner")
 
 DEFAULT_EXEC_COMMAND = [sys.executable, "-m", "worker.local_exec"]
 
-URLS = Map([
-    Rule("/v2/<endpoint>/run", methods=["POST"], endpoint="run"),
-    Rule("/v2/<endpoint>/status/<job_id>", methods=["GET", "POST"], endpoint="status"),
-    Rule("/v2/<endpoint>/cancel/<job_id>", methods=["POST"], endpoint="cancel"),
-    Rule("/v2/<endpoint>/health", methods=["GET"], endpoint="health"),
-])
+URLS = Map(
+    [
+        Rule("/v2/<endpoint>/run", methods=["POST"], endpoint="run"),
+        Rule("/v2/<endpoint>/status/<job_id>", methods=["GET", "POST"], endpoint="status"),
+        Rule("/v2/<endpoint>/cancel/<job_id>", methods=["POST"], endpoint="cancel"),
+        Rule("/v2/<endpoint>/health", methods=["GET"], endpoint="health"),
+    ]
+)
 
 
 def _json(body: dict, status: int = 200) -> Response:
@@ -107,15 +109,21 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--host", default=settings.HOST)
     parser.add_argument("--port", type=int, default=settings.DEV_GPU_RUNNER_PORT)
-    parser.add_argument("--exec", dest="exec_command", default=shlex.join(DEFAULT_EXEC_COMMAND),
-                        help="command that runs one job (local exec protocol)")
-    parser.add_argument("--webhook-retry-delay", type=float, default=1.0,
-                        help="seconds between webhook tries (RunPod waits 10 s)")
+    parser.add_argument(
+        "--exec",
+        dest="exec_command",
+        default=shlex.join(DEFAULT_EXEC_COMMAND),
+        help="command that runs one job (local exec protocol)",
+    )
+    parser.add_argument(
+        "--webhook-retry-delay", type=float, default=1.0, help="seconds between webhook tries (RunPod waits 10 s)"
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s gpu-runner %(levelname)s %(message)s")
 
-    runner = JobRunner(shlex.split(args.exec_command), cwd=str(settings.REPO_ROOT),
-                       webhook_retry_delay_s=args.webhook_retry_delay)
+    runner = JobRunner(
+        shlex.split(args.exec_command), cwd=str(settings.REPO_ROOT), webhook_retry_delay_s=args.webhook_retry_delay
+    )
     server = make_server(args.host, args.port, GpuRunnerApp(runner), threaded=True)
     log.info("listening on http://%s:%d/v2, running jobs with: %s", args.host, args.port, args.exec_command)
     # SIGTERM (from the stack) must also end the running job, which lives in its own process group.

@@ -19,8 +19,12 @@ from shared.local.auth_emulator import AuthEmulatorError, find_uid, set_custom_c
 
 
 def grant_credits(api_base: str, id_token: str, uid: str, credits: int, reason: str) -> dict:
-    response = requests.post(f"{api_base}/api/admin/users/{uid}/credits", json={"delta": credits, "reason": reason},
-                             headers={"Authorization": f"Bearer {id_token}"}, timeout=30)
+    response = requests.post(
+        f"{api_base}/api/admin/users/{uid}/credits",
+        json={"delta": credits, "reason": reason},
+        headers={"Authorization": f"Bearer {id_token}"},
+        timeout=30,
+    )
     if not response.ok:
         raise RuntimeError(f"credit grant answered {response.status_code}: {response.text}")
     return response.json()
@@ -42,8 +46,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         uid = find_uid(auth_host, args.email)
         if uid is None:
-            print(f"No user {args.email} in the Auth emulator at {auth_host}; sign up first (see README).",
-                  file=sys.stderr)
+            print(
+                f"No user {args.email} in the Auth emulator at {auth_host}; sign up first (see README).",
+                file=sys.stderr,
+            )
             return 1
         set_custom_claims(auth_host, uid, {"admin": True})
         print(f"{args.email} ({uid}) is now an admin; sign in again to get a token with the claim.")

@@ -57,13 +57,18 @@ def _error(status: int, code: str, message: str, headers: dict | None = None) ->
 class LocalRouter:
     """WSGI app: `/api/...` → function apps (built on first use), everything else → the web app."""
 
-    def __init__(self, functions_dir: Path = FUNCTIONS_DIR, frontend_dist: Path = settings.FRONTEND_DIST,
-                 environ: Mapping[str, str] | None = None):
+    def __init__(
+        self,
+        functions_dir: Path = FUNCTIONS_DIR,
+        frontend_dist: Path = settings.FRONTEND_DIST,
+        environ: Mapping[str, str] | None = None,
+    ):
         self.functions_dir = functions_dir
         self.frontend_dist = frontend_dist
         self.environ = os.environ if environ is None else environ  # read per request: what the functions see
-        self._url_map = Map([Rule(r.rule, methods=list(r.methods), endpoint=r.function) for r in ROUTES],
-                            strict_slashes=False)
+        self._url_map = Map(
+            [Rule(r.rule, methods=list(r.methods), endpoint=r.function) for r in ROUTES], strict_slashes=False
+        )
         self._apps: dict[str, object] = {}
         self._apps_lock = threading.Lock()
 
@@ -95,8 +100,12 @@ class LocalRouter:
             function, _ = self._url_map.bind_to_environ(environ).match()
         except MethodNotAllowed as exc:
             allowed = ", ".join(sorted(exc.valid_methods or []))
-            response = _error(405, "method_not_allowed",
-                              f"{environ['REQUEST_METHOD']} is not allowed here; use {allowed}.", {"Allow": allowed})
+            response = _error(
+                405,
+                "method_not_allowed",
+                f"{environ['REQUEST_METHOD']} is not allowed here; use {allowed}.",
+                {"Allow": allowed},
+            )
             return response(environ, start_response)
         except NotFound:
             response = _error(404, "not_found", f"No API route matches {environ.get('PATH_INFO')}.")
@@ -116,8 +125,9 @@ class LocalRouter:
     def _app_config(self, request: Request) -> Response:
         if request.method not in ("GET", "HEAD"):
             return _error(405, "method_not_allowed", "Only GET and HEAD are served here.", {"Allow": "GET, HEAD"})
-        return Response(json.dumps(app_config(self.environ)), mimetype="application/json",
-                        headers={"Cache-Control": "no-store"})
+        return Response(
+            json.dumps(app_config(self.environ)), mimetype="application/json", headers={"Cache-Control": "no-store"}
+        )
 
     def _static(self, request: Request) -> Response:
         if request.method not in ("GET", "HEAD"):
@@ -147,8 +157,9 @@ def _not_built_page(base_url: str) -> str:
 """
 
 
-def start_in_thread(host: str = settings.HOST, port: int = 0,
-                    router: LocalRouter | None = None) -> tuple[BaseWSGIServer, str]:
+def start_in_thread(
+    host: str = settings.HOST, port: int = 0, router: LocalRouter | None = None
+) -> tuple[BaseWSGIServer, str]:
     """Serve the router from a background thread; returns the server and its base URL. Stop: `server.shutdown()`."""
     server = make_server(host, port, router or LocalRouter(), threaded=True)
     threading.Thread(target=server.serve_forever, name="api-router", daemon=True).start()

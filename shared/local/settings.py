@@ -59,8 +59,9 @@ def emulator_env(ports: EmulatorPorts) -> dict[str, str]:
     }
 
 
-def local_env(api_port: int = DEV_API_PORT, gpu_runner_port: int = DEV_GPU_RUNNER_PORT,
-              truelayer_port: int = DEV_TRUELAYER_PORT) -> dict[str, str]:
+def local_env(
+    api_port: int = DEV_API_PORT, gpu_runner_port: int = DEV_GPU_RUNNER_PORT, truelayer_port: int = DEV_TRUELAYER_PORT
+) -> dict[str, str]:
     """Everything `make run` exports to the functions and the GPU runner."""
     api = f"http://{HOST}:{api_port}"
     return {
@@ -85,9 +86,13 @@ def truelayer_env(standin: str) -> dict[str, str]:
 
     keys = LocalKeys.load_or_create(TRUELAYER_KEYS_DIR)
     return {
-        "TRUELAYER_AUTH_URL": standin, "TRUELAYER_API_URL": standin, "TRUELAYER_HPP_URL": standin,
-        "TRUELAYER_CLIENT_ID": LOCAL_TRUELAYER_CLIENT_ID, "TRUELAYER_CLIENT_SECRET": LOCAL_TRUELAYER_CLIENT_SECRET,
-        "TRUELAYER_SIGNING_KEY_ID": keys.signing_kid, "TRUELAYER_SIGNING_PRIVATE_KEY": keys.signing_private_pem,
+        "TRUELAYER_AUTH_URL": standin,
+        "TRUELAYER_API_URL": standin,
+        "TRUELAYER_HPP_URL": standin,
+        "TRUELAYER_CLIENT_ID": LOCAL_TRUELAYER_CLIENT_ID,
+        "TRUELAYER_CLIENT_SECRET": LOCAL_TRUELAYER_CLIENT_SECRET,
+        "TRUELAYER_SIGNING_KEY_ID": keys.signing_kid,
+        "TRUELAYER_SIGNING_PRIVATE_KEY": keys.signing_private_pem,
         "TRUELAYER_WEBHOOK_JKUS": f"{standin}/.well-known/jwks",
     }
 

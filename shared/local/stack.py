@@ -47,16 +47,22 @@ class SupervisedGpuRunner:
 
     def _ready(self) -> bool:
         try:
-            return requests.get(f"{self.url}/local/health", headers={"Authorization": "Bearer local"},
-                                timeout=2).ok
+            return requests.get(f"{self.url}/local/health", headers={"Authorization": "Bearer local"}, timeout=2).ok
         except requests.RequestException:
             return False
 
     def _spawn(self) -> None:
         argv = [sys.executable, "-m", "shared.local.gpu_runner", "--host", settings.HOST, "--port", str(self.port)]
         # Appended to, so that a restart keeps the log of the run that died.
-        process = spawn("GPU runner", argv, url=self.url, log_path=self.log_path, env=self.env,
-                        cwd=settings.REPO_ROOT, append_log=True)
+        process = spawn(
+            "GPU runner",
+            argv,
+            url=self.url,
+            log_path=self.log_path,
+            env=self.env,
+            cwd=settings.REPO_ROOT,
+            append_log=True,
+        )
         try:
             wait_ready(process, self._ready, timeout_s=30)
         finally:
@@ -70,8 +76,12 @@ class SupervisedGpuRunner:
             if self.process.running():
                 continue
             started_at = time.monotonic()
-            log.warning("GPU runner exited with code %s; restarting it in %.0f s (log: %s)",
-                        self.process.popen.returncode, delay_s, self.log_path)
+            log.warning(
+                "GPU runner exited with code %s; restarting it in %.0f s (log: %s)",
+                self.process.popen.returncode,
+                delay_s,
+                self.log_path,
+            )
             if self._stopping.wait(delay_s):
                 return
             try:
@@ -90,8 +100,9 @@ def sweep_forever(api_base: str, secret: str, stop: threading.Event, every_s: fl
         problems = []
         for task in ("sweep", "renew"):
             try:
-                response = requests.post(f"{api_base}/api/tasks/{task}", timeout=60,
-                                         headers={"Authorization": f"Bearer {secret}"})
+                response = requests.post(
+                    f"{api_base}/api/tasks/{task}", timeout=60, headers={"Authorization": f"Bearer {secret}"}
+                )
                 if not response.ok:
                     problems.append(f"{task}: HTTP {response.status_code}: {response.text[:200]}")
             except requests.RequestException as exc:
@@ -105,10 +116,25 @@ def sweep_forever(api_base: str, secret: str, stop: threading.Event, every_s: fl
 def start_truelayer_standin(port: int, api_base: str) -> ManagedProcess:
     """The TrueLayer stand-in: payments, the hosted payment page, signed webhooks back to the router."""
     base = f"http://{settings.HOST}:{port}"
-    argv = [sys.executable, "-m", "shared.local.truelayer_standin", "--host", settings.HOST, "--port", str(port),
-            "--webhook-url", f"{api_base}/api/webhooks/truelayer", "--keys-dir", str(settings.TRUELAYER_KEYS_DIR),
-            "--client-id", settings.LOCAL_TRUELAYER_CLIENT_ID, "--client-secret",
-            settings.LOCAL_TRUELAYER_CLIENT_SECRET, "--public-base-url", base]
+    argv = [
+        sys.executable,
+        "-m",
+        "shared.local.truelayer_standin",
+        "--host",
+        settings.HOST,
+        "--port",
+        str(port),
+        "--webhook-url",
+        f"{api_base}/api/webhooks/truelayer",
+        "--keys-dir",
+        str(settings.TRUELAYER_KEYS_DIR),
+        "--client-id",
+        settings.LOCAL_TRUELAYER_CLIENT_ID,
+        "--client-secret",
+        settings.LOCAL_TRUELAYER_CLIENT_SECRET,
+        "--public-base-url",
+        base,
+    ]
     process = spawn("TrueLayer stand-in", argv, url=base, log_path=settings.RUN_DIR / "truelayer-standin.log")
     wait_ready(process, lambda: http_ok(f"{base}/.well-known/jwks", "keys"), timeout_s=30)
     return process
@@ -118,9 +144,11 @@ def _start_emulators(env: dict[str, str]) -> list[ManagedProcess]:
     from shared.local.emulators import start_auth, start_firestore, start_s3
 
     ports = settings.DEV_EMULATOR_PORTS
-    starters = {"Firestore emulator": lambda: start_firestore(ports.firestore),
-                "Auth emulator": lambda: start_auth(ports.auth),
-                "S3 server (moto)": lambda: start_s3(ports.s3)}
+    starters = {
+        "Firestore emulator": lambda: start_firestore(ports.firestore),
+        "Auth emulator": lambda: start_auth(ports.auth),
+        "S3 server (moto)": lambda: start_s3(ports.s3),
+    }
     started, errors = [], []
     # In parallel: the Auth emulator alone takes several seconds.
     with ThreadPoolExecutor(len(starters)) as pool:
@@ -150,14 +178,14 @@ def _banner(api_base: str, env: dict[str, str], runner: SupervisedGpuRunner) -> 
 
     return f"""
 CineWeave is running at {api_base}  (web app at /, API under /api)
-  Firestore emulator  {env['FIRESTORE_EMULATOR_HOST']}
-  Auth emulator       {env['FIREBASE_AUTH_EMULATOR_HOST']}
-  S3 (moto)           {env['S3_ENDPOINT_URL']}  bucket {env['S3_BUCKET']}
-  GPU runner          {runner.url}  (WAN_PRESET={env['WAN_PRESET']})
-  TrueLayer stand-in  {env['TRUELAYER_API_URL']}  (payments: buy on the account page, "Pay now")
+  Firestore emulator  {env["FIRESTORE_EMULATOR_HOST"]}
+  Auth emulator       {env["FIREBASE_AUTH_EMULATOR_HOST"]}
+  S3 (moto)           {env["S3_ENDPOINT_URL"]}  bucket {env["S3_BUCKET"]}
+  GPU runner          {runner.url}  (WAN_PRESET={env["WAN_PRESET"]})
+  TrueLayer stand-in  {env["TRUELAYER_API_URL"]}  (payments: buy on the account page, "Pay now")
   logs                {settings.RUN_DIR}/
 
-{sign_in_instructions(env['FIREBASE_AUTH_EMULATOR_HOST'], api_base)}
+{sign_in_instructions(env["FIREBASE_AUTH_EMULATOR_HOST"], api_base)}
 
 Ctrl-C stops everything.
 """
@@ -172,9 +200,14 @@ def main() -> int:
     env = settings.local_env()
     os.environ.update(env)  # before anything reads the domain's configuration
     ports = settings.DEV_EMULATOR_PORTS
-    pieces = [("Firestore emulator", ports.firestore), ("Auth emulator", ports.auth), ("S3 server (moto)", ports.s3),
-              ("GPU runner", settings.DEV_GPU_RUNNER_PORT), ("TrueLayer stand-in", settings.DEV_TRUELAYER_PORT),
-              ("API router", settings.DEV_API_PORT)]
+    pieces = [
+        ("Firestore emulator", ports.firestore),
+        ("Auth emulator", ports.auth),
+        ("S3 server (moto)", ports.s3),
+        ("GPU runner", settings.DEV_GPU_RUNNER_PORT),
+        ("TrueLayer stand-in", settings.DEV_TRUELAYER_PORT),
+        ("API router", settings.DEV_API_PORT),
+    ]
     signal.signal(signal.SIGTERM, _interrupt)  # `kill` ends the stack the way Ctrl-C does
 
     stop_sweeps = threading.Event()
@@ -196,8 +229,9 @@ def main() -> int:
 
         server = make_server(settings.HOST, settings.DEV_API_PORT, LocalRouter(), threaded=True)
         api_base = env["PUBLIC_BASE_URL"]
-        threading.Thread(target=sweep_forever, args=(api_base, env["INTERNAL_TASK_SECRET"], stop_sweeps),
-                         name="sweeper", daemon=True).start()
+        threading.Thread(
+            target=sweep_forever, args=(api_base, env["INTERNAL_TASK_SECRET"], stop_sweeps), name="sweeper", daemon=True
+        ).start()
         print(_banner(api_base, env, runner), flush=True)
         server.serve_forever()  # returns on Ctrl-C
         print("\nstopping the local stack...", flush=True)

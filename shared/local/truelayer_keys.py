@@ -30,7 +30,8 @@ def _b64url(data: bytes) -> str:
 def _load_or_create_private_key(path: Path) -> ec.EllipticCurvePrivateKey:
     if not path.exists():
         pem = ec.generate_private_key(ec.SECP521R1()).private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
         try:
             # O_EXCL: when two processes start together, the first file written wins and both read it.
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -46,13 +47,17 @@ def _load_or_create_private_key(path: Path) -> ec.EllipticCurvePrivateKey:
 
 
 def _private_pem(key: ec.EllipticCurvePrivateKey) -> str:
-    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                             serialization.NoEncryption()).decode()
+    return key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
 
 
 def _public_pem(key: ec.EllipticCurvePrivateKey) -> str:
-    return key.public_key().public_bytes(serialization.Encoding.PEM,
-                                         serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    return (
+        key.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
 
 
 def public_jwk(public_pem: str, kid: str | None = None) -> dict[str, str]:
@@ -60,8 +65,12 @@ def public_jwk(public_pem: str, kid: str | None = None) -> dict[str, str]:
     public_key = serialization.load_pem_public_key(public_pem.encode())
     numbers = public_key.public_numbers()
     size = (public_key.curve.key_size + 7) // 8
-    members = {"crv": "P-521", "kty": "EC", "x": _b64url(numbers.x.to_bytes(size, "big")),
-               "y": _b64url(numbers.y.to_bytes(size, "big"))}
+    members = {
+        "crv": "P-521",
+        "kty": "EC",
+        "x": _b64url(numbers.x.to_bytes(size, "big")),
+        "y": _b64url(numbers.y.to_bytes(size, "big")),
+    }
     if kid is None:
         canonical = json.dumps(members, separators=(",", ":"), sort_keys=True).encode()
         kid = _b64url(hashlib.sha256(canonical).digest())
@@ -82,9 +91,13 @@ class LocalKeys:
         folder.mkdir(parents=True, exist_ok=True)
         signing = _load_or_create_private_key(folder / SIGNING_KEY_FILE)
         standin = _load_or_create_private_key(folder / STANDIN_KEY_FILE)
-        return cls(signing_private_pem=_private_pem(signing), signing_public_pem=_public_pem(signing),
-                   signing_kid=signing_kid, standin_private_pem=_private_pem(standin),
-                   standin_public_pem=_public_pem(standin))
+        return cls(
+            signing_private_pem=_private_pem(signing),
+            signing_public_pem=_public_pem(signing),
+            signing_kid=signing_kid,
+            standin_private_pem=_private_pem(standin),
+            standin_public_pem=_public_pem(standin),
+        )
 
     @property
     def standin_kid(self) -> str:

@@ -33,20 +33,23 @@ def format_amount(amount_in_minor: int, currency: str) -> str:
 
 def _document(title: str, body: str) -> str:
     return (
-        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+        '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         # No icon to fetch: the stand-in serves none, and a 404 would show as a browser console error.
-        "<link rel=\"icon\" href=\"data:,\">\n"
+        '<link rel="icon" href="data:,">\n'
         f"<title>{escape(title)}</title>\n<style>{_STYLE}</style>\n</head>\n"
         f"<body>\n<main>\n{body}\n</main>\n</body>\n</html>\n"
     )
 
 
-def payment_page(*, payment_id: str, amount_in_minor: int, currency: str, reference: str,
-                 resource_token: str, return_uri: str) -> str:
+def payment_page(
+    *, payment_id: str, amount_in_minor: int, currency: str, reference: str, resource_token: str, return_uri: str
+) -> str:
     amount = format_amount(amount_in_minor, currency)
-    hidden = (f'<input type="hidden" name="resource_token" value="{escape(resource_token)}">'
-              f'<input type="hidden" name="return_uri" value="{escape(return_uri)}">')
+    hidden = (
+        f'<input type="hidden" name="resource_token" value="{escape(resource_token)}">'
+        f'<input type="hidden" name="return_uri" value="{escape(return_uri)}">'
+    )
     pay_url, decline_url = escape(f"/hpp/{payment_id}/pay"), escape(f"/hpp/{payment_id}/decline")
     body = f"""<h1>Confirm your payment</h1>
 <p class="label">Amount to pay</p>

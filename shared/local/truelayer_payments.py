@@ -66,9 +66,16 @@ class StandInPayment:
 
     def view(self) -> dict:
         """The GET /v3/payments/{id} body."""
-        body = {"id": self.id, "amount_in_minor": self.amount_in_minor, "currency": self.currency,
-                "user": {"id": self.user["id"]}, "payment_method": self.payment_method,
-                "created_at": self.created_at, "status": self.status, "metadata": self.metadata}
+        body = {
+            "id": self.id,
+            "amount_in_minor": self.amount_in_minor,
+            "currency": self.currency,
+            "user": {"id": self.user["id"]},
+            "payment_method": self.payment_method,
+            "created_at": self.created_at,
+            "status": self.status,
+            "metadata": self.metadata,
+        }
         for name in ("executed_at", "settled_at", "failed_at", "failure_stage", "failure_reason"):
             if getattr(self, name) is not None:
                 body[name] = getattr(self, name)
@@ -92,16 +99,20 @@ def _validation_errors(body: dict) -> dict[str, list[str]]:
         if not isinstance(method.get("provider_selection"), dict):
             errors["payment_method.provider_selection"] = ["required"]
         beneficiary = method.get("beneficiary")
-        if (not isinstance(beneficiary, dict) or beneficiary.get("type") != "merchant_account"
-                or not isinstance(beneficiary.get("merchant_account_id"), str)):
+        if (
+            not isinstance(beneficiary, dict)
+            or beneficiary.get("type") != "merchant_account"
+            or not isinstance(beneficiary.get("merchant_account_id"), str)
+        ):
             errors["payment_method.beneficiary"] = ["must be a merchant_account with a merchant_account_id"]
         if not isinstance(body.get("user"), dict):
             errors["user"] = ["required"]
     if body.get("user") is not None and not isinstance(body.get("user"), dict):
         errors["user"] = ["must be an object"]
     metadata = body.get("metadata")
-    if metadata is not None and (not isinstance(metadata, dict)
-                                 or not all(isinstance(v, str) for v in metadata.values())):
+    if metadata is not None and (
+        not isinstance(metadata, dict) or not all(isinstance(v, str) for v in metadata.values())
+    ):
         errors["metadata"] = ["must be an object of strings"]
     return errors
 
@@ -127,8 +138,9 @@ class PaymentBook:
             earlier = self._by_idempotency_key.get(idempotency_key)
             if earlier is not None:
                 if earlier.request != body:
-                    raise PaymentRejected(422, "Idempotency-Key Reuse",
-                                          "The Idempotency-Key was used before with a different body.")
+                    raise PaymentRejected(
+                        422, "Idempotency-Key Reuse", "The Idempotency-Key was used before with a different body."
+                    )
                 return replace(earlier), False
             errors = _validation_errors(body)
             if errors:
@@ -136,11 +148,20 @@ class PaymentBook:
             user = {**(body.get("user") or {})}
             user.setdefault("id", str(uuid.uuid4()))
             mandate = body["payment_method"]["type"] == "mandate"
-            payment = StandInPayment(id=str(uuid.uuid4()), request=body, resource_token=secrets.token_urlsafe(32),
-                                     status="authorizing" if mandate else "authorization_required", user=user,
-                                     created_at=rfc3339_now())
-            payment.created_response = {"id": payment.id, "user": {"id": user["id"]},
-                                        "resource_token": payment.resource_token, "status": payment.status}
+            payment = StandInPayment(
+                id=str(uuid.uuid4()),
+                request=body,
+                resource_token=secrets.token_urlsafe(32),
+                status="authorizing" if mandate else "authorization_required",
+                user=user,
+                created_at=rfc3339_now(),
+            )
+            payment.created_response = {
+                "id": payment.id,
+                "user": {"id": user["id"]},
+                "resource_token": payment.resource_token,
+                "status": payment.status,
+            }
             self._payments[payment.id] = payment
             self._by_idempotency_key[idempotency_key] = payment
             return replace(payment), True

@@ -29,22 +29,51 @@ class Settlement:
             return
         payment = self.book.get(payment_id)
         method = _method_view(payment)
-        self.webhooks.send(new_event("payment_executed", payment_id=payment_id, payment_method=method,
-                                     executed_at=payment.executed_at, metadata=payment.metadata))
+        self.webhooks.send(
+            new_event(
+                "payment_executed",
+                payment_id=payment_id,
+                payment_method=method,
+                executed_at=payment.executed_at,
+                metadata=payment.metadata,
+            )
+        )
         self.book.transition(payment_id, "executed", "settled", settled_at=rfc3339_now())
         payment = self.book.get(payment_id)
-        self.webhooks.send(new_event("payment_settled", payment_id=payment_id, payment_method=method,
-                                     executed_at=payment.executed_at, settled_at=payment.settled_at,
-                                     user_id=payment.user["id"], metadata=payment.metadata))
+        self.webhooks.send(
+            new_event(
+                "payment_settled",
+                payment_id=payment_id,
+                payment_method=method,
+                executed_at=payment.executed_at,
+                settled_at=payment.settled_at,
+                user_id=payment.user["id"],
+                metadata=payment.metadata,
+            )
+        )
 
     def decline(self, payment_id: str) -> None:
-        if not self.book.transition(payment_id, "authorization_required", "failed", failed_at=rfc3339_now(),
-                                    failure_stage="authorizing", failure_reason="canceled"):
+        if not self.book.transition(
+            payment_id,
+            "authorization_required",
+            "failed",
+            failed_at=rfc3339_now(),
+            failure_stage="authorizing",
+            failure_reason="canceled",
+        ):
             return
         payment = self.book.get(payment_id)
-        self.webhooks.send(new_event("payment_failed", payment_id=payment_id, payment_method=_method_view(payment),
-                                     failed_at=payment.failed_at, failure_stage=payment.failure_stage,
-                                     failure_reason=payment.failure_reason, metadata=payment.metadata))
+        self.webhooks.send(
+            new_event(
+                "payment_failed",
+                payment_id=payment_id,
+                payment_method=_method_view(payment),
+                failed_at=payment.failed_at,
+                failure_stage=payment.failure_stage,
+                failure_reason=payment.failure_reason,
+                metadata=payment.metadata,
+            )
+        )
 
     def execute_mandate_payment_later(self, payment_id: str) -> None:
         timer = threading.Timer(self.mandate_execution_delay_s, self.execute, args=(payment_id, "authorizing"))
@@ -54,8 +83,9 @@ class Settlement:
         timer.start()
 
     def authorize_mandate(self, mandate_id: str, metadata: dict) -> bool:
-        return self.webhooks.send(new_event("mandate_authorized", mandate_id=mandate_id,
-                                            authorized_at=rfc3339_now(), metadata=metadata))
+        return self.webhooks.send(
+            new_event("mandate_authorized", mandate_id=mandate_id, authorized_at=rfc3339_now(), metadata=metadata)
+        )
 
     def close(self) -> None:
         with self._lock:

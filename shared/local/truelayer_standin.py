@@ -42,17 +42,19 @@ log = logging.getLogger("cineweave.truelayer_standin")
 
 DEV_PORT = 8093
 
-URLS = Map([
-    Rule("/connect/token", methods=["POST"], endpoint="token"),
-    Rule("/v3/payments", methods=["POST"], endpoint="create_payment"),
-    Rule("/v3/payments/<payment_id>", methods=["GET"], endpoint="get_payment"),
-    Rule("/", methods=["GET"], endpoint="page"),
-    Rule("/payments", methods=["GET"], endpoint="page"),
-    Rule("/hpp/<payment_id>/<any(pay, decline):action>", methods=["POST"], endpoint="finish_on_page"),
-    Rule("/.well-known/jwks", methods=["GET"], endpoint="jwks"),
-    Rule("/test/mandates/<mandate_id>/authorize", methods=["POST"], endpoint="authorize_mandate"),
-    Rule("/test/webhooks", methods=["GET"], endpoint="sent_webhooks"),
-])
+URLS = Map(
+    [
+        Rule("/connect/token", methods=["POST"], endpoint="token"),
+        Rule("/v3/payments", methods=["POST"], endpoint="create_payment"),
+        Rule("/v3/payments/<payment_id>", methods=["GET"], endpoint="get_payment"),
+        Rule("/", methods=["GET"], endpoint="page"),
+        Rule("/payments", methods=["GET"], endpoint="page"),
+        Rule("/hpp/<payment_id>/<any(pay, decline):action>", methods=["POST"], endpoint="finish_on_page"),
+        Rule("/.well-known/jwks", methods=["GET"], endpoint="jwks"),
+        Rule("/test/mandates/<mandate_id>/authorize", methods=["POST"], endpoint="authorize_mandate"),
+        Rule("/test/webhooks", methods=["GET"], endpoint="sent_webhooks"),
+    ]
+)
 API_ENDPOINTS = frozenset({"token", "create_payment", "get_payment"})
 
 
@@ -70,12 +72,21 @@ def _json(body: dict, status: int = 200) -> Response:
 
 def _problem(status: int, title: str, detail: str, errors: dict | None = None) -> Response:
     """TrueLayer's error answers: RFC 7807 problem details."""
-    body = {"type": f"https://docs.truelayer.com/docs/error-types#{title.lower().replace(' ', '-')}",
-            "title": title, "status": status, "trace_id": uuid.uuid4().hex, "detail": detail}
+    body = {
+        "type": f"https://docs.truelayer.com/docs/error-types#{title.lower().replace(' ', '-')}",
+        "title": title,
+        "status": status,
+        "trace_id": uuid.uuid4().hex,
+        "detail": detail,
+    }
     if errors:
         body["errors"] = errors
-    return Response(json.dumps(body), status=status, mimetype="application/problem+json",
-                    headers={"X-Tl-Trace-Id": body["trace_id"]})
+    return Response(
+        json.dumps(body),
+        status=status,
+        mimetype="application/problem+json",
+        headers={"X-Tl-Trace-Id": body["trace_id"]},
+    )
 
 
 def _html(text: str, status: int = 200) -> Response:
@@ -85,9 +96,19 @@ def _html(text: str, status: int = 200) -> Response:
 class TrueLayerStandIn:
     """WSGI app. Test hooks: `captured`, `token_requests`, `fail_next`, `revoke_tokens`, `sign_webhook`."""
 
-    def __init__(self, keys: LocalKeys, *, client_id: str, client_secret: str, webhook_url: str,
-                 public_base_url: str = "", token_ttl_s: int = 3600, webhook_tries: int = 3,
-                 webhook_retry_delay_s: float = 1.0, mandate_execution_delay_s: float = 1.0):
+    def __init__(
+        self,
+        keys: LocalKeys,
+        *,
+        client_id: str,
+        client_secret: str,
+        webhook_url: str,
+        public_base_url: str = "",
+        token_ttl_s: int = 3600,
+        webhook_tries: int = 3,
+        webhook_retry_delay_s: float = 1.0,
+        mandate_execution_delay_s: float = 1.0,
+    ):
         self.keys = keys
         self.client_id = client_id
         self.client_secret = client_secret
@@ -96,8 +117,13 @@ class TrueLayerStandIn:
         self.token_ttl_s = token_ttl_s
         self.book = PaymentBook()
         self.captured: list[CapturedRequest] = []  # every API request, in order
-        self.webhooks = WebhookSender(keys, url=lambda: self.webhook_url, jku=lambda: self.jwks_url,
-                                      tries=webhook_tries, retry_delay_s=webhook_retry_delay_s)
+        self.webhooks = WebhookSender(
+            keys,
+            url=lambda: self.webhook_url,
+            jku=lambda: self.jwks_url,
+            tries=webhook_tries,
+            retry_delay_s=webhook_retry_delay_s,
+        )
         self.settlement = Settlement(self.book, self.webhooks, mandate_execution_delay_s)
         self._tokens: dict[str, float] = {}  # access token -> expiry (monotonic)
         self._failures_left = 0
@@ -164,8 +190,14 @@ class TrueLayerStandIn:
         token = f"local-{uuid.uuid4().hex}"
         with self._lock:
             self._tokens[token] = time.monotonic() + self.token_ttl_s
-        return _json({"access_token": token, "expires_in": self.token_ttl_s, "token_type": "Bearer",
-                      "scope": form.get("scope", "payments")})
+        return _json(
+            {
+                "access_token": token,
+                "expires_in": self.token_ttl_s,
+                "token_type": "Bearer",
+                "scope": form.get("scope", "payments"),
+            }
+        )
 
     def _authenticated(self, request: Request) -> bool:
         token = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
@@ -179,13 +211,15 @@ class TrueLayerStandIn:
         try:
             if truelayer_signing.extract_jws_header(signature).kid != self.keys.signing_kid:
                 return "The request is signed with an unknown key id."
-            (truelayer_signing.verify_with_pem(self.keys.signing_public_pem)
-             .set_method(HttpMethod.POST)
-             .set_path(request.path)
-             .add_headers(dict(request.headers.items()))
-             .add_required_header("Idempotency-Key")
-             .set_body(body.decode("utf-8"))
-             .verify(signature))
+            (
+                truelayer_signing.verify_with_pem(self.keys.signing_public_pem)
+                .set_method(HttpMethod.POST)
+                .set_path(request.path)
+                .add_headers(dict(request.headers.items()))
+                .add_required_header("Idempotency-Key")
+                .set_body(body.decode("utf-8"))
+                .verify(signature)
+            )
         except Exception:
             return "The request signature is invalid."
         return None
@@ -195,8 +229,9 @@ class TrueLayerStandIn:
             return _problem(401, "Unauthenticated", "The access token is missing, invalid or expired.")
         key = request.headers.get("Idempotency-Key")
         if not key:
-            return _problem(400, "Invalid Parameters", "The Idempotency-Key header is required.",
-                            {"Idempotency-Key": ["required"]})
+            return _problem(
+                400, "Invalid Parameters", "The Idempotency-Key header is required.", {"Idempotency-Key": ["required"]}
+            )
         body = request.get_data(cache=True)
         signature_error = self._signature_error(request, body)
         if signature_error:
@@ -206,8 +241,13 @@ class TrueLayerStandIn:
         except PaymentRejected as exc:
             return _problem(exc.status, exc.title, exc.detail, exc.errors)
         if created:
-            log.info("payment %s created: %d %s (%s)", payment.id, payment.amount_in_minor, payment.currency,
-                     payment.method_type)
+            log.info(
+                "payment %s created: %d %s (%s)",
+                payment.id,
+                payment.amount_in_minor,
+                payment.currency,
+                payment.method_type,
+            )
             if payment.method_type == "mandate":
                 self.settlement.execute_mandate_payment_later(payment.id)
         return _json(payment.created_view(), 201)
@@ -234,11 +274,23 @@ class TrueLayerStandIn:
         if not return_uri.startswith(("http://", "https://")):
             return _html(pages.message_page("Invalid link", "The link has no valid return_uri."), 400)
         if payment.status != "authorization_required":
-            return _html(pages.message_page("Payment already handled", f"This payment is {payment.status}.",
-                                            with_query_param(return_uri, "payment_id", payment.id)))
-        return _html(pages.payment_page(
-            payment_id=payment.id, amount_in_minor=payment.amount_in_minor, currency=payment.currency,
-            reference=payment.reference, resource_token=payment.resource_token, return_uri=return_uri))
+            return _html(
+                pages.message_page(
+                    "Payment already handled",
+                    f"This payment is {payment.status}.",
+                    with_query_param(return_uri, "payment_id", payment.id),
+                )
+            )
+        return _html(
+            pages.payment_page(
+                payment_id=payment.id,
+                amount_in_minor=payment.amount_in_minor,
+                currency=payment.currency,
+                reference=payment.reference,
+                resource_token=payment.resource_token,
+                return_uri=return_uri,
+            )
+        )
 
     def _finish_on_page(self, request: Request, payment_id: str, action: str) -> Response:
         payment = self.book.get(payment_id)
@@ -277,8 +329,9 @@ def start_in_thread(standin: TrueLayerStandIn, host: str = settings.HOST, port: 
     if not standin.public_base_url:
         standin.public_base_url = base_url
     # A short poll interval keeps shutdown quick for test suites that start one per test.
-    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="truelayer-standin-http",
-                     daemon=True).start()
+    threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="truelayer-standin-http", daemon=True
+    ).start()
     return server, base_url
 
 
@@ -287,23 +340,32 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--host", default=settings.HOST)
     parser.add_argument("--port", type=int, default=DEV_PORT)
     parser.add_argument("--webhook-url", required=True, help="where payment webhooks are posted")
-    parser.add_argument("--keys-dir", default=str(settings.RUN_DIR / "truelayer"),
-                        help="PEM files of both key pairs; created on first start")
+    parser.add_argument(
+        "--keys-dir",
+        default=str(settings.RUN_DIR / "truelayer"),
+        help="PEM files of both key pairs; created on first start",
+    )
     parser.add_argument("--client-id", required=True)
     parser.add_argument("--client-secret", required=True)
     parser.add_argument("--signing-key-id", default=SIGNING_KID, help="kid our requests are signed with")
     parser.add_argument("--public-base-url", default=None, help="this server's URL (the webhooks' jku)")
     parser.add_argument("--webhook-retry-delay", type=float, default=1.0, help="seconds between webhook tries")
-    parser.add_argument("--mandate-delay", type=float, default=1.0,
-                        help="seconds before a payment on a mandate executes")
+    parser.add_argument(
+        "--mandate-delay", type=float, default=1.0, help="seconds before a payment on a mandate executes"
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s truelayer-standin %(levelname)s %(message)s")
 
     keys = LocalKeys.load_or_create(args.keys_dir, signing_kid=args.signing_key_id)
     standin = TrueLayerStandIn(
-        keys, client_id=args.client_id, client_secret=args.client_secret, webhook_url=args.webhook_url,
+        keys,
+        client_id=args.client_id,
+        client_secret=args.client_secret,
+        webhook_url=args.webhook_url,
         public_base_url=args.public_base_url or f"http://{args.host}:{args.port}",
-        webhook_retry_delay_s=args.webhook_retry_delay, mandate_execution_delay_s=args.mandate_delay)
+        webhook_retry_delay_s=args.webhook_retry_delay,
+        mandate_execution_delay_s=args.mandate_delay,
+    )
     server = make_server(args.host, args.port, standin, threaded=True)
     log.info("listening on %s, webhooks to %s", standin.public_base_url, args.webhook_url)
     serve_until_stopped(server, standin.close)

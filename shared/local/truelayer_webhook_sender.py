@@ -36,8 +36,16 @@ class WebhookSender:
     """Posts events to the webhook URL of the moment; `jku` is read at send time because a server started on
     port 0 learns its address only after binding."""
 
-    def __init__(self, keys: LocalKeys, *, url: Callable[[], str], jku: Callable[[], str], tries: int = 3,
-                 retry_delay_s: float = 1.0, session: requests.Session | None = None):
+    def __init__(
+        self,
+        keys: LocalKeys,
+        *,
+        url: Callable[[], str],
+        jku: Callable[[], str],
+        tries: int = 3,
+        retry_delay_s: float = 1.0,
+        session: requests.Session | None = None,
+    ):
         self.keys = keys
         self.url = url
         self.jku = jku

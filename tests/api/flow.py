@@ -48,11 +48,22 @@ def finish_on_gpu(services, runpod, run, frames=121, gpu_seconds=2.0):
     client = services.objects.client
     client.put_object(Bucket=out["bucket"], Key=out["videoKey"], Body=b"mp4-bytes", ContentType="video/mp4")
     client.put_object(Bucket=out["bucket"], Key=out["posterKey"], Body=b"jpg-bytes", ContentType="image/jpeg")
-    runpod.set(run["id"], "COMPLETED", output={
-        "videoKey": out["videoKey"], "posterKey": out["posterKey"], "durationSec": run["input"]["durationSec"],
-        "frames": frames, "width": 640, "height": 352, "fps": 24, "seed": run["input"]["seed"],
-        "timings": {"denoise": 1.5}, "gpuSeconds": gpu_seconds,
-    })
+    runpod.set(
+        run["id"],
+        "COMPLETED",
+        output={
+            "videoKey": out["videoKey"],
+            "posterKey": out["posterKey"],
+            "durationSec": run["input"]["durationSec"],
+            "frames": frames,
+            "width": 640,
+            "height": 352,
+            "fps": 24,
+            "seed": run["input"]["seed"],
+            "timings": {"denoise": 1.5},
+            "gpuSeconds": gpu_seconds,
+        },
+    )
 
 
 def job(api, user, job_id) -> dict:

@@ -20,15 +20,27 @@ class PaymentsHarness:
 
     def __init__(self, keys, services):
         self.receiver = WebhookReceiver()
-        self.standin = TrueLayerStandIn(keys, client_id=CLIENT_ID, client_secret=CLIENT_SECRET,
-                                        webhook_url=self.receiver.base_url + WEBHOOK_PATH,
-                                        webhook_retry_delay_s=0.01, mandate_execution_delay_s=0.05)
+        self.standin = TrueLayerStandIn(
+            keys,
+            client_id=CLIENT_ID,
+            client_secret=CLIENT_SECRET,
+            webhook_url=self.receiver.base_url + WEBHOOK_PATH,
+            webhook_retry_delay_s=0.01,
+            mandate_execution_delay_s=0.05,
+        )
         self.server, base = start_in_thread(self.standin)
-        services.settings = services.settings.model_copy(update={
-            "truelayer_auth_url": base, "truelayer_api_url": base, "truelayer_hpp_url": base,
-            "truelayer_client_id": CLIENT_ID, "truelayer_client_secret": CLIENT_SECRET,
-            "truelayer_signing_key_id": keys.signing_kid, "truelayer_signing_private_key": keys.signing_private_pem,
-            "truelayer_webhook_jkus": (self.standin.jwks_url,)})
+        services.settings = services.settings.model_copy(
+            update={
+                "truelayer_auth_url": base,
+                "truelayer_api_url": base,
+                "truelayer_hpp_url": base,
+                "truelayer_client_id": CLIENT_ID,
+                "truelayer_client_secret": CLIENT_SECRET,
+                "truelayer_signing_key_id": keys.signing_kid,
+                "truelayer_signing_private_key": keys.signing_private_pem,
+                "truelayer_webhook_jkus": (self.standin.jwks_url,),
+            }
+        )
         self.seen = 0
 
     def close(self) -> None:
@@ -44,24 +56,29 @@ class PaymentsHarness:
         query = urllib.parse.parse_qs(urllib.parse.urlsplit(redirect_url).fragment)
         payment_id = query["payment_id"][0]
         action = "decline" if decline else "pay"
-        answer = requests.post(f"{self.standin.public_base_url}/hpp/{payment_id}/{action}",
-                               data={"resource_token": query["resource_token"][0],
-                                     "return_uri": query["return_uri"][0]},
-                               allow_redirects=False, timeout=10)
+        answer = requests.post(
+            f"{self.standin.public_base_url}/hpp/{payment_id}/{action}",
+            data={"resource_token": query["resource_token"][0], "return_uri": query["return_uri"][0]},
+            allow_redirects=False,
+            timeout=10,
+        )
         assert answer.status_code == 303
         return self.new_deliveries(1 if decline else 2)
 
     def new_deliveries(self, count: int) -> list:
         deliveries = self.receiver.wait_for(self.seen + count)
-        fresh, self.seen = deliveries[self.seen:], len(deliveries)
+        fresh, self.seen = deliveries[self.seen :], len(deliveries)
         return fresh
 
 
 def deliver(api, delivery, body: bytes | None = None, headers: dict | None = None):
     """Send a captured webhook to our function, as TrueLayer would (optionally altered)."""
     if headers is None:
-        headers = {key: value for key, value in delivery.headers.items()
-                   if key.lower() in ("tl-signature", "x-tl-webhook-timestamp", "content-type")}
+        headers = {
+            key: value
+            for key, value in delivery.headers.items()
+            if key.lower() in ("tl-signature", "x-tl-webhook-timestamp", "content-type")
+        }
     return api.post(WEBHOOK_PATH, data=delivery.body if body is None else body, headers=headers)
 
 

@@ -33,8 +33,13 @@ def created_days_ago(services, job_id, days) -> None:
 
 
 def test_overview_counts_gpu_cost_jobs_per_day_and_revenue_per_plan(api, services, runpod, make_user, truelayer):
-    admin, creator, plain, buyer, decliner = (make_user(admin=True), make_user(), make_user(credits=2), make_user(),
-                                              make_user())
+    admin, creator, plain, buyer, decliner = (
+        make_user(admin=True),
+        make_user(),
+        make_user(credits=2),
+        make_user(),
+        make_user(),
+    )
     creator_payment = paid(api, truelayer, creator, "/api/subscribe", {"planId": "creator"})
     paid(api, truelayer, buyer, "/api/topup", {"credits": 50})
     declined = api.post("/api/subscribe", decliner, json={"planId": "starter"}).json
@@ -61,7 +66,9 @@ def test_overview_counts_gpu_cost_jobs_per_day_and_revenue_per_plan(api, service
 
     days = overview["jobsPerDay"]
     today = dt.datetime.now(dt.timezone.utc).date()
-    assert [day["date"] for day in days] == [(today - dt.timedelta(days=back)).isoformat() for back in range(13, -1, -1)]
+    assert [day["date"] for day in days] == [
+        (today - dt.timedelta(days=back)).isoformat() for back in range(13, -1, -1)
+    ]
     assert days[-1] == {"date": today.isoformat(), "total": 3, "failed": 1}
     assert days[0] == {"date": (today - dt.timedelta(days=13)).isoformat(), "total": 1, "failed": 0}
     assert sum(day["total"] for day in days[1:-1]) == 0 and sum(day["failed"] for day in days) == 1
@@ -72,8 +79,15 @@ def test_overview_counts_gpu_cost_jobs_per_day_and_revenue_per_plan(api, service
     assert rows["starter"] == {"planId": "starter", "name": "Starter", **zero}  # the declined payment is no revenue
     assert rows["studio"] == {"planId": "studio", "name": "Studio", **zero}
     # 30 GPU seconds x $0.00116 = 3.48 US cents x 0.80 pence per cent = 2.784p, rounded up.
-    assert rows["creator"] == {"planId": "creator", "name": "Creator", "subscribers": 1, "revenueMinor": 2480,
-                               "gpuSeconds": 30.0, "gpuCostMinor": 3, "currency": "GBP"}
+    assert rows["creator"] == {
+        "planId": "creator",
+        "name": "Creator",
+        "subscribers": 1,
+        "revenueMinor": 2480,
+        "gpuSeconds": 30.0,
+        "gpuCostMinor": 3,
+        "currency": "GBP",
+    }
     assert rows["topup"] == {"planId": "topup", "name": "Top-ups", **zero, "revenueMinor": 1000}  # 50 x 20p
     assert store.payments(services.db).document(creator_payment).get().get("status") == "settled"
 
@@ -83,12 +97,20 @@ def test_an_empty_project_has_fourteen_empty_days_and_zero_revenue(api, services
     assert len(overview["jobsPerDay"]) == 14 and {d["total"] + d["failed"] for d in overview["jobsPerDay"]} == {0}
     assert overview["gpuCostUsd"] == 0.0
     assert [(r["planId"], r["subscribers"], r["revenueMinor"], r["gpuCostMinor"]) for r in overview["revenue"]] == [
-        ("starter", 0, 0, 0), ("creator", 0, 0, 0), ("studio", 0, 0, 0), ("topup", 0, 0, 0)]
+        ("starter", 0, 0, 0),
+        ("creator", 0, 0, 0),
+        ("studio", 0, 0, 0),
+        ("topup", 0, 0, 0),
+    ]
 
 
 def test_gpu_cost_uses_the_operator_price_and_no_markup():
-    settings = Settings(gpu_cost_per_second_usd=Decimal("0.002"), payment_markup_percent=50,
-                        payment_minor_per_usd_cent=Decimal("0.90"), payment_currency="EUR")
+    settings = Settings(
+        gpu_cost_per_second_usd=Decimal("0.002"),
+        payment_markup_percent=50,
+        payment_minor_per_usd_cent=Decimal("0.90"),
+        payment_currency="EUR",
+    )
     assert gpu_cost_usd(1234.5, settings) == 2.47  # $2.469
     assert gpu_cost_minor(1234.5, settings) == 223  # 246.9 cents x 0.90 = 222.21, rounded up
     assert Settings.from_env({"GPU_COST_PER_SECOND_USD": "0.0005"}).gpu_cost_per_second_usd == Decimal("0.0005")
@@ -116,7 +138,9 @@ def test_user_rows_carry_the_email_once_the_user_is_seen(api, services, make_use
 
     writes = []
     real_set = DocumentReference.set
-    monkeypatch.setattr(DocumentReference, "set", lambda ref, *a, **k: writes.append(ref.path) or real_set(ref, *a, **k))
+    monkeypatch.setattr(
+        DocumentReference, "set", lambda ref, *a, **k: writes.append(ref.path) or real_set(ref, *a, **k)
+    )
     assert api.get("/api/credits", granted).json["credits"] == 1  # already known: nothing is written
     assert writes == []
 

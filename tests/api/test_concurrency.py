@@ -32,8 +32,9 @@ def test_parallel_creates_with_one_idempotency_key_make_one_job(api, services, m
     user = make_user(credits=5)
 
     def create(_):
-        return api.post("/api/jobs/create", user, json={"prompt": "once", "durationSec": 5},
-                        headers={"Idempotency-Key": "one-key"})
+        return api.post(
+            "/api/jobs/create", user, json={"prompt": "once", "durationSec": 5}, headers={"Idempotency-Key": "one-key"}
+        )
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         answers = list(pool.map(create, range(8)))

@@ -83,7 +83,12 @@ def _expired_emulator_token(user) -> str:
         ({"prompt": "ok", "durationSec": "5"}, 400, "invalid_argument", "durationSec"),
         ({"prompt": "ok", "durationSec": 5, "seed": -1}, 400, "invalid_argument", "seed"),
         ({"prompt": "ok", "durationSec": 5, "aspectRatio": "4:3"}, 400, "invalid_argument", "aspectRatio"),
-        ({"prompt": "ok", "durationSec": 5, "imageKey": "uploads/someone/else.png"}, 400, "invalid_argument", "imageKey"),
+        (
+            {"prompt": "ok", "durationSec": 5, "imageKey": "uploads/someone/else.png"},
+            400,
+            "invalid_argument",
+            "imageKey",
+        ),
         ({"prompt": "ok", "durationSec": 5, "colour": "red"}, 400, "invalid_argument", "colour"),
     ],
 )

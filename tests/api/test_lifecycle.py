@@ -15,8 +15,17 @@ def test_dispatch_sends_the_worker_contract_without_secrets(api, services, runpo
     user = make_user(credits=3)
     job_id, run = dispatched(api, services, runpod, user, duration=10)
     job_input = run["input"]
-    assert set(job_input) == {"jobId", "prompt", "negativePrompt", "durationSec", "seed", "width", "height", "fps",
-                              "output"}
+    assert set(job_input) == {
+        "jobId",
+        "prompt",
+        "negativePrompt",
+        "durationSec",
+        "seed",
+        "width",
+        "height",
+        "fps",
+        "output",
+    }
     assert (job_input["width"], job_input["height"], job_input["fps"], job_input["durationSec"]) == (1280, 704, 24, 10)
     assert job_input["output"]["videoKey"] == f"videos/{user.uid}/{job_id}.mp4"
     flat = str(run)
@@ -97,8 +106,12 @@ def test_forged_webhooks_change_nothing(api, services, runpod, make_user):
     # The other job's token with this job's body: the token decides, and the ids don't match.
     assert webhook(api, run, token=token_of(other_run)).status_code == 403
     # The right token with a body that claims success: /status still says IN_QUEUE for the other job.
-    assert webhook(api, other_run, body={"id": other_run["id"], "status": "COMPLETED",
-                                         "output": run["input"]["output"]}).json["outcome"] == "waiting"
+    assert (
+        webhook(
+            api, other_run, body={"id": other_run["id"], "status": "COMPLETED", "output": run["input"]["output"]}
+        ).json["outcome"]
+        == "waiting"
+    )
     assert job(api, user, job_id)["status"] == before["status"] == "dispatched"
     assert job(api, user, other_id)["status"] == "dispatched"
     assert balance(api, user)["reserved"] == 2

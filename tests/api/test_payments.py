@@ -27,9 +27,17 @@ def test_plans_are_public_and_priced_in_minor_units(api, services, truelayer):
     assert answer.status_code == 200
     plans = {plan["id"]: plan for plan in answer.json["plans"]}
     assert {k: (v["creditsPerMonth"], v["priceMinor"], v["currency"]) for k, v in plans.items()} == {
-        "starter": (80, 800, "GBP"), "creator": (250, 2480, "GBP"), "studio": (500, 4800, "GBP")}
-    assert answer.json["topup"] == {"priceMinorPerCredit": 20, "currency": "GBP", "usdCentsPerCredit": 25,
-                                    "minCredits": 10, "maxCredits": 2000}
+        "starter": (80, 800, "GBP"),
+        "creator": (250, 2480, "GBP"),
+        "studio": (500, 4800, "GBP"),
+    }
+    assert answer.json["topup"] == {
+        "priceMinorPerCredit": 20,
+        "currency": "GBP",
+        "usdCentsPerCredit": 25,
+        "minCredits": 10,
+        "maxCredits": 2000,
+    }
     assert "roll over" in answer.json["creditPolicy"]
     # Seeded into Firestore from the one definition in code.
     assert {doc.id for doc in store.plans(services.db).stream()} == set(plans)
@@ -40,8 +48,11 @@ def test_plans_carry_the_job_limits_and_whether_payments_are_enabled(api, servic
     assert answer["paymentsEnabled"] is True
     assert answer["jobLimits"] == {
         "promptMaxChars": 2000,
-        "durations": [{"durationSec": 5, "credits": 1}, {"durationSec": 10, "credits": 2},
-                      {"durationSec": 15, "credits": 3}],
+        "durations": [
+            {"durationSec": 5, "credits": 1},
+            {"durationSec": 10, "credits": 2},
+            {"durationSec": 15, "credits": 3},
+        ],
         "aspectRatios": ["16:9", "9:16"],
         "maxActiveJobs": 5,
         "upload": {"contentTypes": ["image/jpeg", "image/png", "image/webp"], "maxBytes": 10 * 1024 * 1024},
@@ -65,7 +76,8 @@ def test_without_truelayer_credentials_purchases_are_refused_before_anything_is_
         assert answer.json["error"] == {
             "code": "unavailable",
             "message": "Payments are not configured on this server yet; ask the operator to set the TrueLayer "
-                       "credentials."}
+            "credentials.",
+        }
     assert list(store.payments(services.db).stream()) == []
     assert not store.users(services.db).document(user.uid).get().exists
     assert api.post("/api/subscribe", json={"planId": "creator"}).status_code == 401  # still signed-in only
@@ -101,8 +113,9 @@ def test_buying_creator_grants_250_credits_once_only_through_the_webhook(api, se
     period = dt.datetime.now(dt.timezone.utc).date()
     assert account["renewsAt"].startswith(add_month(period).isoformat())
     grants = [e for e in ledger(api, user) if e["kind"] == "grant"]
-    assert grants == [{**grants[0], "id": f"grant:{user.uid}:{period.isoformat()}", "amount": 250,
-                       "paymentId": started["paymentId"]}]
+    assert grants == [
+        {**grants[0], "id": f"grant:{user.uid}:{period.isoformat()}", "amount": 250, "paymentId": started["paymentId"]}
+    ]
     status = api.get(f"/api/payments/{started['paymentId']}", user).json
     assert status["status"] == "settled" and status["credits"] == 250 and status["amountMinor"] == 2480
 
@@ -181,10 +194,12 @@ def test_unverifiable_webhooks_are_refused_and_change_nothing(api, services, mak
     executed, _ = truelayer.pay(subscribe(api, user)["redirectUrl"])
     tampered = executed.body.replace(b'"payment_executed"', b'"payment_settled"')
     signed_for_elsewhere = truelayer.standin.sign_webhook(executed.body, "/api/webhooks/other")
-    for answer in (deliver(api, executed, body=tampered),
-                   deliver(api, executed, headers={"Content-Type": "application/json"}),
-                   deliver(api, executed, headers={"Tl-Signature": "not-a-jws"}),
-                   deliver(api, executed, headers=signed_for_elsewhere)):
+    for answer in (
+        deliver(api, executed, body=tampered),
+        deliver(api, executed, headers={"Content-Type": "application/json"}),
+        deliver(api, executed, headers={"Tl-Signature": "not-a-jws"}),
+        deliver(api, executed, headers=signed_for_elsewhere),
+    ):
         assert answer.status_code == 401 and answer.json["error"]["code"] == "unauthenticated"
     assert list(store.webhook_events(services.db).stream()) == []
     assert balance(api, user)["credits"] == 0

@@ -25,8 +25,9 @@ def subscriber(api, make_user, truelayer):
 def make_due(services, user, after: dt.timedelta) -> dt.datetime:
     """Run the scheduler as if `after` had passed since the user's renewal date; returns that date."""
     renews_at = user_doc(services, user)["renewsAt"]
-    services.renewals = Renewals(services.db, services.settings, services.catalog, services.payments,
-                                 clock=lambda: renews_at + after)
+    services.renewals = Renewals(
+        services.db, services.settings, services.catalog, services.payments, clock=lambda: renews_at + after
+    )
     return renews_at
 
 
@@ -76,8 +77,11 @@ def test_renewal_without_mandate_asks_once_and_grants_once(api, services, subscr
 
 
 def test_renewal_with_a_mandate_is_charged_without_the_user(api, services, subscriber, truelayer):
-    answer = requests.post(f"{truelayer.standin.public_base_url}/test/mandates/mandate-1/authorize",
-                           json={"metadata": {"uid": subscriber.uid}}, timeout=10)
+    answer = requests.post(
+        f"{truelayer.standin.public_base_url}/test/mandates/mandate-1/authorize",
+        json={"metadata": {"uid": subscriber.uid}},
+        timeout=10,
+    )
     assert answer.status_code < 300
     [authorized] = truelayer.new_deliveries(1)
     assert event_of(authorized)["type"] == "mandate_authorized"

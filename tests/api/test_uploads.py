@@ -18,8 +18,9 @@ def test_upload_then_create_an_image_job(api, services, make_user):
     stored = services.objects.stat(upload["imageKey"])
     assert stored.size == len(image) and stored.content_type == "image/png"
 
-    job = api.post("/api/jobs/create", user, json={"prompt": "animate", "durationSec": 5,
-                                                   "imageKey": upload["imageKey"]})
+    job = api.post(
+        "/api/jobs/create", user, json={"prompt": "animate", "durationSec": 5, "imageKey": upload["imageKey"]}
+    )
     assert job.status_code == 201, job.json
 
 

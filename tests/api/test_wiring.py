@@ -33,8 +33,11 @@ def test_functions_import_nothing_heavy(name):
         "spec.loader.exec_module(importlib.util.module_from_spec(spec))\n"
         "print(json.dumps(sorted(sys.modules)))\n"
     )
-    loaded = set(json.loads(subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True,
-                                           check=True).stdout))
+    loaded = set(
+        json.loads(
+            subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+        )
+    )
     roots = {module.split(".")[0] for module in loaded}
     assert not roots & set(HEAVY)
     if name in ("plans", "health"):  # no database, storage or auth client for the public static answers
@@ -43,16 +46,27 @@ def test_functions_import_nothing_heavy(name):
 
 def test_production_refuses_placeholder_secrets():
     good = {
-        "CINEWEAVE_ENV": "production", "QUEUE_BACKEND": "cloud_tasks", "RUNPOD_API_KEY": "rp_live_key",
-        "S3_SECRET_ACCESS_KEY": "r2-secret-value", "INTERNAL_TASK_SECRET": "x" * 40, "WEBHOOK_TOKEN_SECRET": "y" * 40,
-        "TRUELAYER_CLIENT_SECRET": "tl-client-secret", "TRUELAYER_SIGNING_PRIVATE_KEY": "-----BEGIN EC PRIVATE KEY-----",
+        "CINEWEAVE_ENV": "production",
+        "QUEUE_BACKEND": "cloud_tasks",
+        "RUNPOD_API_KEY": "rp_live_key",
+        "S3_SECRET_ACCESS_KEY": "r2-secret-value",
+        "INTERNAL_TASK_SECRET": "x" * 40,
+        "WEBHOOK_TOKEN_SECRET": "y" * 40,
+        "TRUELAYER_CLIENT_SECRET": "tl-client-secret",
+        "TRUELAYER_SIGNING_PRIVATE_KEY": "-----BEGIN EC PRIVATE KEY-----",
         "TRUELAYER_WEBHOOK_JKUS": "https://webhooks.truelayer.com/.well-known/jwks",
     }
     assert Settings.from_env(good).env == "production"
-    for name, bad in [("WEBHOOK_TOKEN_SECRET", LOCAL_SECRET), ("WEBHOOK_TOKEN_SECRET", "short"),
-                      ("RUNPOD_API_KEY", "local"), ("INTERNAL_TASK_SECRET", ""), ("QUEUE_BACKEND", "local"),
-                      ("TRUELAYER_CLIENT_SECRET", LOCAL_SECRET), ("TRUELAYER_SIGNING_PRIVATE_KEY", ""),
-                      ("TRUELAYER_WEBHOOK_JKUS", "http://127.0.0.1:8093/.well-known/jwks")]:
+    for name, bad in [
+        ("WEBHOOK_TOKEN_SECRET", LOCAL_SECRET),
+        ("WEBHOOK_TOKEN_SECRET", "short"),
+        ("RUNPOD_API_KEY", "local"),
+        ("INTERNAL_TASK_SECRET", ""),
+        ("QUEUE_BACKEND", "local"),
+        ("TRUELAYER_CLIENT_SECRET", LOCAL_SECRET),
+        ("TRUELAYER_SIGNING_PRIVATE_KEY", ""),
+        ("TRUELAYER_WEBHOOK_JKUS", "http://127.0.0.1:8093/.well-known/jwks"),
+    ]:
         with pytest.raises(RuntimeError, match=name if name != "QUEUE_BACKEND" else "cloud_tasks"):
             Settings.from_env(good | {name: bad})
     assert Settings.from_env({}).env == "local"  # the local stack runs on the defaults
@@ -65,7 +79,11 @@ def test_cloud_tasks_request_is_named_signed_and_bounded():
     from google.cloud import tasks_v2
 
     queue._tasks, queue.queue_path = tasks_v2, "projects/p/locations/europe-west1/queues/dispatch"
-    queue.dispatch_url, queue.service_account, queue.audience = "https://api.example/api/tasks/dispatch", "t@p.iam", "aud"
+    queue.dispatch_url, queue.service_account, queue.audience = (
+        "https://api.example/api/tasks/dispatch",
+        "t@p.iam",
+        "aud",
+    )
     first, again, later = queue.task_request("job-1"), queue.task_request("job-1"), queue.task_request("job-1", 7)
     assert first["name"] == again["name"] != later["name"]
     assert first["name"].startswith("projects/p/locations/europe-west1/queues/dispatch/tasks/dispatch-")

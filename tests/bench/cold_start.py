@@ -54,15 +54,25 @@ def requests_for(user: dict, admin: dict, secret: str) -> dict:
 def cold_start(name: str, request: tuple, env: dict) -> tuple[float, int]:
     method, path, headers, body = request
     port = free_port()
-    command = [str(pathlib.Path(sys.executable).parent / "functions-framework"), "--target", name,
-               "--source", str(ROOT / "functions" / f"{name}.py"), "--host", settings.HOST, "--port", str(port)]
+    command = [
+        str(pathlib.Path(sys.executable).parent / "functions-framework"),
+        "--target",
+        name,
+        "--source",
+        str(ROOT / "functions" / f"{name}.py"),
+        "--host",
+        settings.HOST,
+        "--port",
+        str(port),
+    ]
     started = time.perf_counter()
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         while True:
             try:
-                answer = requests.request(method, f"http://{settings.HOST}:{port}{path}", headers=headers, json=body,
-                                          timeout=30)
+                answer = requests.request(
+                    method, f"http://{settings.HOST}:{port}{path}", headers=headers, json=body, timeout=30
+                )
                 return time.perf_counter() - started, answer.status_code
             except requests.ConnectionError:
                 if process.poll() is not None:

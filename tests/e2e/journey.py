@@ -41,8 +41,9 @@ class Journey:
 
     def run(self, timeout_sec: float = 120) -> dict:
         creator, admin = self._user(admin=False), self._user(admin=True)
-        grant = self.call("POST", f"/api/admin/users/{creator['uid']}/credits", admin,
-                          json={"delta": 3, "reason": "welcome credits"})
+        grant = self.call(
+            "POST", f"/api/admin/users/{creator['uid']}/credits", admin, json={"delta": 3, "reason": "welcome credits"}
+        )
         assert grant.status_code == 200 and grant.json() == {"credits": 3}, grant.text
 
         started = time.monotonic()
@@ -75,9 +76,17 @@ class Journey:
             probe = probe_mp4(str(path))
         balance = self.call("GET", "/api/credits", creator).json()
         kinds = [entry["kind"] for entry in self.call("GET", "/api/credits/ledger", creator).json()["entries"]]
-        return {"jobId": job_id, "view": view, "probe": probe, "balance": balance, "ledger": kinds,
-                "videoBytes": len(video.content), "posterBytes": len(poster.content), "stages": self.stages,
-                "timings": self.timings}
+        return {
+            "jobId": job_id,
+            "view": view,
+            "probe": probe,
+            "balance": balance,
+            "ledger": kinds,
+            "videoBytes": len(video.content),
+            "posterBytes": len(poster.content),
+            "stages": self.stages,
+            "timings": self.timings,
+        }
 
 
 def main() -> int:

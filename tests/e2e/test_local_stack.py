@@ -24,10 +24,19 @@ AUTH = f"{settings.HOST}:{settings.DEV_EMULATOR_PORTS.auth}"
 
 @pytest.fixture(scope="module")
 def stack():
-    process = subprocess.Popen([sys.executable, "-m", "shared.local.stack"], cwd=settings.REPO_ROOT,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
-                               env={key: value for key, value in os.environ.items()
-                                    if not key.startswith(("FIRESTORE_", "FIREBASE_", "S3_", "PUBLIC_"))})
+    process = subprocess.Popen(
+        [sys.executable, "-m", "shared.local.stack"],
+        cwd=settings.REPO_ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+        env={
+            key: value
+            for key, value in os.environ.items()
+            if not key.startswith(("FIRESTORE_", "FIREBASE_", "S3_", "PUBLIC_"))
+        },
+    )
     deadline = time.monotonic() + 180
     while True:
         if process.poll() is not None:
@@ -44,8 +53,12 @@ def stack():
     output, _ = process.communicate(timeout=60)
     assert process.returncode == 0, output
     assert "stopped." in output
-    for port in (settings.DEV_API_PORT, settings.DEV_GPU_RUNNER_PORT, settings.DEV_TRUELAYER_PORT,
-                 *vars(settings.DEV_EMULATOR_PORTS).values()):
+    for port in (
+        settings.DEV_API_PORT,
+        settings.DEV_GPU_RUNNER_PORT,
+        settings.DEV_TRUELAYER_PORT,
+        *vars(settings.DEV_EMULATOR_PORTS).values(),
+    ):
         with pytest.raises(requests.ConnectionError):
             requests.get(f"http://{settings.HOST}:{port}/", timeout=2)
 
@@ -72,7 +85,9 @@ def test_killed_gpu_runner_leaves_a_job_the_next_sweep_refunds(stack):
     journey = Journey(API, AUTH, log=lambda line: None)
     creator, admin = journey._user(admin=False), journey._user(admin=True)
     journey.call("POST", f"/api/admin/users/{creator['uid']}/credits", admin, json={"delta": 1, "reason": "test"})
-    job_id = journey.call("POST", "/api/jobs/create", creator, json={"prompt": "doomed", "durationSec": 5}).json()["jobId"]
+    job_id = journey.call("POST", "/api/jobs/create", creator, json={"prompt": "doomed", "durationSec": 5}).json()[
+        "jobId"
+    ]
     deadline = time.monotonic() + 60
     while journey.call("GET", f"/api/jobs/{job_id}", creator).json()["status"] != "running":
         assert time.monotonic() < deadline, "the job never started running"
@@ -91,8 +106,12 @@ def test_killed_gpu_runner_leaves_a_job_the_next_sweep_refunds(stack):
             break
         time.sleep(1)
     assert view["status"] == "failed" and view["error"]["code"] == "lost" and view["creditsRefunded"] == 1
-    assert journey.call("GET", "/api/credits", creator).json() == {"credits": 1, "reserved": 0, "plan": None,
-                                                                  "renewsAt": None}
+    assert journey.call("GET", "/api/credits", creator).json() == {
+        "credits": 1,
+        "reserved": 0,
+        "plan": None,
+        "renewsAt": None,
+    }
 
 
 def test_buying_creator_on_the_pay_page_grants_250_credits_once(stack):
@@ -104,8 +123,12 @@ def test_buying_creator_on_the_pay_page_grants_250_credits_once(stack):
     assert page.status_code == 200 and "Pay now" in page.text
     params = {k: v[0] for k, v in urllib.parse.parse_qs(urllib.parse.urlsplit(started["redirectUrl"]).fragment).items()}
     standin = f"http://{settings.HOST}:{settings.DEV_TRUELAYER_PORT}"
-    paid = requests.post(f"{standin}/hpp/{params['payment_id']}/pay", allow_redirects=False, timeout=30,
-                         data={"resource_token": params["resource_token"], "return_uri": params["return_uri"]})
+    paid = requests.post(
+        f"{standin}/hpp/{params['payment_id']}/pay",
+        allow_redirects=False,
+        timeout=30,
+        data={"resource_token": params["resource_token"], "return_uri": params["return_uri"]},
+    )
     assert paid.status_code == 303 and paid.headers["Location"].startswith(f"{API}/account?paymentId=")
 
     balance = journey.call("GET", "/api/credits", creator).json()

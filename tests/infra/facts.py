@@ -18,8 +18,13 @@ INVOKER_ROLES = {"tasks", "scheduler"}
 # Settings left at their defaults in production: product rules fixed by DESIGN.md (5 unfinished jobs, 10 MB
 # uploads, 24 h videos, top-up bounds, renewal grace), not deployment facts. Any other setting must be set.
 PRODUCT_RULES = {
-    "max_active_jobs", "prompt_max_chars", "upload_max_bytes", "video_ttl_hours",
-    "topup_min_credits", "topup_max_credits", "renewal_grace_days",
+    "max_active_jobs",
+    "prompt_max_chars",
+    "upload_max_bytes",
+    "video_ttl_hours",
+    "topup_min_credits",
+    "topup_max_credits",
+    "renewal_grace_days",
 }
 
 
@@ -65,9 +70,14 @@ def production_values() -> dict:
     """A production configuration the settings accept (every secret long and real-looking)."""
     strong = "s" * 48
     return {
-        "env": "production", "queue_backend": "cloud_tasks",
-        "internal_task_secret": strong, "webhook_token_secret": strong, "runpod_api_key": strong,
-        "s3_secret_access_key": strong, "truelayer_client_secret": strong, "truelayer_signing_private_key": strong,
+        "env": "production",
+        "queue_backend": "cloud_tasks",
+        "internal_task_secret": strong,
+        "webhook_token_secret": strong,
+        "runpod_api_key": strong,
+        "s3_secret_access_key": strong,
+        "truelayer_client_secret": strong,
+        "truelayer_signing_private_key": strong,
         "truelayer_webhook_jkus": ("https://webhooks.truelayer.com/.well-known/jwks",),
     }
 
@@ -103,8 +113,10 @@ def composition():
 
 
 def function_map() -> dict[str, dict]:
-    return {name: {key: platform().resolve(value) for key, value in fn.items()}
-            for name, fn in platform().locals["functions"].items()}
+    return {
+        name: {key: platform().resolve(value) for key, value in fn.items()}
+        for name, fn in platform().locals["functions"].items()
+    }
 
 
 def secrets_map() -> dict[str, dict]:

@@ -38,9 +38,11 @@ def test_one_folder_per_entry_point(staged):
 
 
 def test_each_folder_has_main_py_the_shared_package_and_requirements(staged):
-    shared_sources = {f"shared/{path.relative_to(REPO_ROOT / 'shared').as_posix()}"
-                      for path in (REPO_ROOT / "shared").rglob("*.py")
-                      if "local" not in path.relative_to(REPO_ROOT / "shared").parts and "__pycache__" not in path.parts}
+    shared_sources = {
+        f"shared/{path.relative_to(REPO_ROOT / 'shared').as_posix()}"
+        for path in (REPO_ROOT / "shared").rglob("*.py")
+        if "local" not in path.relative_to(REPO_ROOT / "shared").parts and "__pycache__" not in path.parts
+    }
     for name in ENTRY_POINTS:
         folder = staged / name
         assert filecmp.cmp(folder / "main.py", REPO_ROOT / "functions" / f"{name}.py", shallow=False)
@@ -129,7 +131,9 @@ def test_every_module_the_bundle_imports_comes_with_its_requirements(staged):
                     if top in sys.stdlib_module_names or top in {"shared", "main"}:
                         continue
                     owners = {dist.lower().replace("_", "-") for dist in distributions.get(top, [])}
-                    assert owners & closure, f"{path.relative_to(staged)} imports {top}, which requirements.txt does not install"
+                    assert owners & closure, (
+                        f"{path.relative_to(staged)} imports {top}, which requirements.txt does not install"
+                    )
 
 
 def test_each_staged_function_imports_from_its_own_folder(staged):
@@ -146,6 +150,12 @@ assert callable(getattr(main, name)), name
     env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
     for name in ENTRY_POINTS:
         folder = staged / name
-        result = subprocess.run([sys.executable, "-c", script, str(folder), name], cwd=folder, env=env,
-                                capture_output=True, text=True, timeout=120)
+        result = subprocess.run(
+            [sys.executable, "-c", script, str(folder), name],
+            cwd=folder,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert result.returncode == 0, f"{name}: {result.stderr[-2000:]}"

@@ -6,8 +6,18 @@ import re
 
 from shared.config import Settings
 from tests.infra.facts import (
-    INVOKER_ROLES, PRODUCT_RULES, RUNTIME_ROLES, builds_settings, checks_internal_caller, entry_points,
-    function_call, function_map, platform, production_secrets, secrets_map, settings_env_names,
+    INVOKER_ROLES,
+    PRODUCT_RULES,
+    RUNTIME_ROLES,
+    builds_settings,
+    checks_internal_caller,
+    entry_points,
+    function_call,
+    function_map,
+    platform,
+    production_secrets,
+    secrets_map,
+    settings_env_names,
 )
 from tests.infra.hcl import REPO_ROOT, all_tf_files, module
 
@@ -70,8 +80,10 @@ def test_only_public_functions_are_granted_to_all_users():
     for path in all_tf_files():
         for match in re.finditer(r'"(allUsers|allAuthenticatedUsers)"', path.read_text()):
             grants.append((path.relative_to(REPO_ROOT).as_posix(), match.group(1)))
-    assert sorted(grants) == [("terraform/modules/cloud_function/main.tf", "allUsers"),
-                              ("terraform/modules/web/main.tf", "allUsers")]
+    assert sorted(grants) == [
+        ("terraform/modules/cloud_function/main.tf", "allUsers"),
+        ("terraform/modules/web/main.tf", "allUsers"),
+    ]
     web = module("web").resource("google_storage_bucket_iam_member", "public_read")
     assert web["role"] == "roles/storage.objectViewer"
 
@@ -91,11 +103,12 @@ def test_the_module_call_passes_the_settings_and_the_secrets_of_each_function():
     call = function_call()
     assert call["env"] == "${local.function_env[each.key]}"
     assert call["secret_env"] == (
-        "${{for key in each.value.secrets : local.secrets[key].env => google_secret_manager_secret.this[key].secret_id}}")
+        "${{for key in each.value.secrets : local.secrets[key].env => google_secret_manager_secret.this[key].secret_id}}"
+    )
     env = platform().locals["function_env"]
     assert "merge(local.settings_env, {INTERNAL_AUDIENCE = local.internal_audience[name]})" in env
     # Only a function without secrets (health) goes without the settings.
-    assert "length(fn.secrets) == 0 ? {CINEWEAVE_ENV = \"production\"}" in env
+    assert 'length(fn.secrets) == 0 ? {CINEWEAVE_ENV = "production"}' in env
 
 
 def test_every_setting_production_needs_is_set_for_every_function_that_reads_settings():
@@ -115,8 +128,14 @@ def test_every_setting_production_needs_is_set_for_every_function_that_reads_set
 def test_secret_settings_come_from_secret_manager_never_from_plain_env():
     names = settings_env_names()
     secret_envs = {names[field] for field in production_secrets()}
-    assert secret_envs == {"INTERNAL_TASK_SECRET", "WEBHOOK_TOKEN_SECRET", "RUNPOD_API_KEY",
-                           "S3_SECRET_ACCESS_KEY", "TRUELAYER_CLIENT_SECRET", "TRUELAYER_SIGNING_PRIVATE_KEY"}
+    assert secret_envs == {
+        "INTERNAL_TASK_SECRET",
+        "WEBHOOK_TOKEN_SECRET",
+        "RUNPOD_API_KEY",
+        "S3_SECRET_ACCESS_KEY",
+        "TRUELAYER_CLIENT_SECRET",
+        "TRUELAYER_SIGNING_PRIVATE_KEY",
+    }
     assert not secret_envs & set(platform().locals["settings_env"])
     assert secret_envs <= {secret["env"] for secret in secrets_map().values()}
 
@@ -139,7 +158,7 @@ def test_production_values_are_production():
 
 def test_every_function_expects_its_own_url_as_audience():
     audience = platform().locals["internal_audience"]
-    assert audience == '${{for name, fn in local.functions : name => local.function_urls[name]}}'
+    assert audience == "${{for name, fn in local.functions : name => local.function_urls[name]}}"
 
 
 def test_every_secret_referenced_exists_and_has_no_version_in_terraform():
@@ -165,7 +184,9 @@ def test_secret_access_is_granted_per_role_from_the_secrets_its_functions_mount(
 def test_only_the_enqueueing_functions_roles_may_create_tasks_as_the_tasks_invoker():
     enqueuers = {name for name, fn in function_map().items() if fn["enqueues"]}
     assert enqueuers == {"create_job", "sweep"}  # JobService.create and Sweeper re-dispatch
-    assert platform().resource("google_cloud_tasks_queue_iam_member", "enqueuer")["for_each"] == "${local.enqueuer_roles}"
+    assert (
+        platform().resource("google_cloud_tasks_queue_iam_member", "enqueuer")["for_each"] == "${local.enqueuer_roles}"
+    )
     act_as = platform().resource("google_service_account_iam_member", "enqueuer_acts_as_tasks_invoker")
     assert act_as["role"] == "roles/iam.serviceAccountUser"
     assert act_as["service_account_id"] == '${google_service_account.invoker["tasks"].name}'

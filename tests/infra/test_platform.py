@@ -46,8 +46,14 @@ EXPECTED_INDEXES = {
     ("jobs", (("status", "ASCENDING"), ("credits", "ASCENDING"))),  # overview sums
     ("jobs", (("status", "ASCENDING"), ("gpuSeconds", "ASCENDING"))),
     ("jobs", (("plan", "ASCENDING"), ("status", "ASCENDING"), ("gpuSeconds", "ASCENDING"))),  # GPU per plan
-    ("payments", (("status", "ASCENDING"), ("currency", "ASCENDING"), ("planId", "ASCENDING"), ("amountMinor", "ASCENDING"))),
-    ("payments", (("status", "ASCENDING"), ("currency", "ASCENDING"), ("purpose", "ASCENDING"), ("amountMinor", "ASCENDING"))),
+    (
+        "payments",
+        (("status", "ASCENDING"), ("currency", "ASCENDING"), ("planId", "ASCENDING"), ("amountMinor", "ASCENDING")),
+    ),
+    (
+        "payments",
+        (("status", "ASCENDING"), ("currency", "ASCENDING"), ("purpose", "ASCENDING"), ("amountMinor", "ASCENDING")),
+    ),
 }
 
 
@@ -78,7 +84,9 @@ def test_r2_deletes_after_a_day_and_allows_the_web_origin():
     (rule,) = cloudflare.resource("cloudflare_r2_bucket_lifecycle", "outputs")["rules"]
     assert rule["enabled"] is True and rule["conditions"] == {"prefix": ""}
     assert rule["delete_objects_transition"]["condition"] == {
-        "type": "Age", "max_age": "${var.retention_days * local.day_seconds}"}
+        "type": "Age",
+        "max_age": "${var.retention_days * local.day_seconds}",
+    }
     assert cloudflare.locals["day_seconds"] == 86400  # R2 counts ages in seconds
     assert cloudflare.variables["retention_days"]["default"] == 1
     (cors,) = cloudflare.resource("cloudflare_r2_bucket_cors", "outputs")["rules"]
@@ -91,8 +99,17 @@ def test_r2_deletes_after_a_day_and_allows_the_web_origin():
 
 MODULE_META_ARGUMENTS = {"source", "depends_on", "for_each", "count", "providers"}
 OPERATOR_OUTPUTS = {
-    "web_url", "api_base_url", "load_balancer_ip", "truelayer_webhook_url", "truelayer_redirect_uri",
-    "runpod_webhook_url", "r2_endpoint_url", "r2_bucket", "secret_ids", "service_accounts", "dispatch_url",
+    "web_url",
+    "api_base_url",
+    "load_balancer_ip",
+    "truelayer_webhook_url",
+    "truelayer_redirect_uri",
+    "runpod_webhook_url",
+    "r2_endpoint_url",
+    "r2_bucket",
+    "secret_ids",
+    "service_accounts",
+    "dispatch_url",
     "web_files_uploaded",
 }
 
@@ -122,8 +139,9 @@ def test_the_composition_wires_the_four_modules_and_uses_every_input():
         check_call(f"module.{name}", call, module(name))
     for name in ("web", "edge"):  # the project's APIs are enabled by the platform
         assert cineweave.modules[name]["depends_on"] == ["${module.platform}"]
-    used = var_references("\n".join(path.read_text() for path in tf_files(cineweave.directory)
-                                     if path.name != "variables.tf"))  # validations name their own variable
+    used = var_references(
+        "\n".join(path.read_text() for path in tf_files(cineweave.directory) if path.name != "variables.tf")
+    )  # validations name their own variable
     assert used == set(cineweave.variables)
 
 
@@ -158,8 +176,13 @@ def test_environments_differ_only_in_their_choices():
     assert set(dev.variables) == set(prod.variables)
     assert set(dev.outputs) == set(prod.outputs)
     choices = {arg for arg in dev.modules["cineweave"] if arg not in dev.variables} - MODULE_META_ARGUMENTS
-    assert {"name_prefix", "truelayer_environment", "enable_cdn", "firestore_delete_protection",
-            "function_overrides"} <= choices
+    assert {
+        "name_prefix",
+        "truelayer_environment",
+        "enable_cdn",
+        "firestore_delete_protection",
+        "function_overrides",
+    } <= choices
     assert dev.modules["cineweave"]["name_prefix"] != prod.modules["cineweave"]["name_prefix"]
     assert dev.modules["cineweave"]["truelayer_environment"] == "sandbox"
     assert prod.modules["cineweave"]["truelayer_environment"] == "production"
@@ -204,7 +227,9 @@ def test_every_variable_is_typed_and_described_and_every_output_described():
                 # An environment may re-export the composition's output of the same name, described there.
                 assert path.parent.parent.name == "environments", f"{path}: output {name} has no description"
                 assert body["value"] == f"${{module.cineweave.{name}}}", f"{path}: output {name} has no description"
-                assert composition().outputs[name].get("description"), f"modules/cineweave: output {name} has no description"
+                assert composition().outputs[name].get("description"), (
+                    f"modules/cineweave: output {name} has no description"
+                )
 
 
 def test_dev_scales_to_zero_and_prod_keeps_user_facing_functions_warm():

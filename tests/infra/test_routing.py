@@ -6,7 +6,13 @@ import re
 
 from shared.routes import ROUTES
 from tests.infra.facts import (
-    composition, edge_routes, function_map, internal_functions, lb_function, platform, sample_path,
+    composition,
+    edge_routes,
+    function_map,
+    internal_functions,
+    lb_function,
+    platform,
+    sample_path,
 )
 from tests.infra.hcl import module
 
@@ -26,8 +32,11 @@ def test_every_public_path_routes_to_its_function():
 
 def test_the_url_map_has_exactly_the_public_routes_of_shared_routes():
     internal = internal_functions()
-    expected = {(re.sub(r"<([a-z_]+)>", r"{\1}", route.rule), route.function)
-                for route in ROUTES if route.function not in internal}
+    expected = {
+        (re.sub(r"<([a-z_]+)>", r"{\1}", route.rule), route.function)
+        for route in ROUTES
+        if route.function not in internal
+    }
     actual = [(route["path"], route["function"]) for route in edge_routes()]
     assert len(actual) == len(set(actual))
     assert set(actual) == expected
@@ -46,7 +55,10 @@ def test_the_edge_only_builds_backends_for_the_public_functions():
     public = platform().outputs["public_functions"]["value"]
     assert "if fn.public" in public
     edge = module("edge")
-    assert edge.resource("google_compute_region_network_endpoint_group", "function")["for_each"] == "${var.public_functions}"
+    assert (
+        edge.resource("google_compute_region_network_endpoint_group", "function")["for_each"]
+        == "${var.public_functions}"
+    )
     assert edge.resource("google_compute_backend_service", "function")["for_each"] == "${var.public_functions}"
     assert composition().modules["edge"]["public_functions"] == "${module.platform.public_functions}"
 

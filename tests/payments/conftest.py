@@ -26,9 +26,14 @@ def webhook_receiver():
 
 @pytest.fixture
 def standin(tl_keys, webhook_receiver):
-    app = TrueLayerStandIn(tl_keys, client_id=CLIENT_ID, client_secret=CLIENT_SECRET,
-                           webhook_url=webhook_receiver.base_url + WEBHOOK_PATH,
-                           webhook_retry_delay_s=0.01, mandate_execution_delay_s=0.05)
+    app = TrueLayerStandIn(
+        tl_keys,
+        client_id=CLIENT_ID,
+        client_secret=CLIENT_SECRET,
+        webhook_url=webhook_receiver.base_url + WEBHOOK_PATH,
+        webhook_retry_delay_s=0.01,
+        mandate_execution_delay_s=0.05,
+    )
     server, _ = start_in_thread(app)
     yield app
     server.shutdown()
@@ -39,9 +44,15 @@ def standin(tl_keys, webhook_receiver):
 @pytest.fixture
 def tl_config(standin, tl_keys) -> TrueLayerConfig:
     return TrueLayerConfig(
-        auth_url=standin.public_base_url, api_url=standin.public_base_url, hpp_url=standin.public_base_url,
-        client_id=CLIENT_ID, client_secret=CLIENT_SECRET, signing_key_id=tl_keys.signing_kid,
-        signing_private_key_pem=tl_keys.signing_private_pem, merchant_account_id="merchant-account-test")
+        auth_url=standin.public_base_url,
+        api_url=standin.public_base_url,
+        hpp_url=standin.public_base_url,
+        client_id=CLIENT_ID,
+        client_secret=CLIENT_SECRET,
+        signing_key_id=tl_keys.signing_kid,
+        signing_private_key_pem=tl_keys.signing_private_pem,
+        merchant_account_id="merchant-account-test",
+    )
 
 
 @pytest.fixture

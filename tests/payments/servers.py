@@ -48,8 +48,9 @@ class WebhookReceiver(_Server):
 
     def handle(self, request: Request) -> Response:
         with self._lock:
-            self.deliveries.append(Delivery(request.method, request.path, dict(request.headers.items()),
-                                            request.get_data()))
+            self.deliveries.append(
+                Delivery(request.method, request.path, dict(request.headers.items()), request.get_data())
+            )
             status = self.fail_statuses.pop(0) if self.fail_statuses else 200
         return Response("", status)
 

@@ -14,8 +14,15 @@ from tests.payments.servers import JwksHost
 
 PATH = "/api/webhooks/truelayer"
 TIMESTAMP = "2024-05-18T10:17:47Z"
-BODY = json.dumps({"type": "payment_executed", "event_version": 1, "event_id": "e-1",
-                   "payment_id": "p-1", "metadata": {"order": "o-1"}}).encode()
+BODY = json.dumps(
+    {
+        "type": "payment_executed",
+        "event_version": 1,
+        "event_id": "e-1",
+        "payment_id": "p-1",
+        "metadata": {"order": "o-1"},
+    }
+).encode()
 
 
 class Clock:
@@ -83,17 +90,25 @@ def test_any_change_to_what_was_signed_is_refused(verifier, jwks_host, tl_keys, 
     verifier.verify("POST", PATH, signed(tl_keys, jwks_host.jwks_url), BODY)  # the unchanged one passes
 
 
-@pytest.mark.parametrize("jku_of", [
-    lambda url: url.replace("127.0.0.1", "localhost"),
-    lambda url: url + "?",
-    lambda url: url + "/",
-    lambda url: None,
-])
+@pytest.mark.parametrize(
+    "jku_of",
+    [
+        lambda url: url.replace("127.0.0.1", "localhost"),
+        lambda url: url + "?",
+        lambda url: url + "/",
+        lambda url: None,
+    ],
+)
 def test_a_jku_off_the_allow_list_is_refused_without_fetching_it(verifier, jwks_host, tl_keys, jku_of):
     jku = jku_of(jwks_host.jwks_url)
     if jku is None:
-        signature = truelayer_signing.sign_with_pem(tl_keys.standin_kid, tl_keys.standin_private_pem) \
-            .set_method(HttpMethod.POST).set_path(PATH).set_body(BODY.decode()).sign()
+        signature = (
+            truelayer_signing.sign_with_pem(tl_keys.standin_kid, tl_keys.standin_private_pem)
+            .set_method(HttpMethod.POST)
+            .set_path(PATH)
+            .set_body(BODY.decode())
+            .sign()
+        )
         headers = {"Tl-Signature": signature}
     else:
         headers = signed(tl_keys, jku)
@@ -112,9 +127,15 @@ def test_a_key_set_without_the_kid_is_refused(jwks_host, clock, tl_keys, tmp_pat
 
 def test_a_signature_by_another_key_under_the_published_kid_is_refused(verifier, jwks_host, tl_keys, tmp_path):
     forger = LocalKeys.load_or_create(tmp_path)
-    signature = (truelayer_signing.sign_with_pem(tl_keys.standin_kid, forger.standin_private_pem)
-                 .set_jku(jwks_host.jwks_url).set_method(HttpMethod.POST).set_path(PATH)
-                 .add_header("X-Tl-Webhook-Timestamp", TIMESTAMP).set_body(BODY.decode()).sign())
+    signature = (
+        truelayer_signing.sign_with_pem(tl_keys.standin_kid, forger.standin_private_pem)
+        .set_jku(jwks_host.jwks_url)
+        .set_method(HttpMethod.POST)
+        .set_path(PATH)
+        .add_header("X-Tl-Webhook-Timestamp", TIMESTAMP)
+        .set_body(BODY.decode())
+        .sign()
+    )
     headers = {"Tl-Signature": signature, "X-Tl-Webhook-Timestamp": TIMESTAMP}
     with pytest.raises(errors.Unauthenticated, match="does not match"):
         verifier.verify("POST", PATH, headers, BODY)
@@ -124,16 +145,19 @@ def _b64(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
 
-@pytest.mark.parametrize("signature", [
-    None,
-    "",
-    "garbage",
-    "not..base64!!",
-    _b64(b"not json") + "..c2ln",
-    _b64(b"[1, 2]") + "..c2ln",
-    _b64(json.dumps({"alg": "none", "kid": "k", "tl_version": "2", "tl_headers": ""}).encode()) + "..c2ln",
-    _b64(json.dumps({"alg": "ES512", "kid": "k", "tl_version": "2", "tl_headers": "", "x": 1}).encode()) + "..",
-])
+@pytest.mark.parametrize(
+    "signature",
+    [
+        None,
+        "",
+        "garbage",
+        "not..base64!!",
+        _b64(b"not json") + "..c2ln",
+        _b64(b"[1, 2]") + "..c2ln",
+        _b64(json.dumps({"alg": "none", "kid": "k", "tl_version": "2", "tl_headers": ""}).encode()) + "..c2ln",
+        _b64(json.dumps({"alg": "ES512", "kid": "k", "tl_version": "2", "tl_headers": "", "x": 1}).encode()) + "..",
+    ],
+)
 def test_a_missing_or_garbage_signature_header_is_refused(verifier, jwks_host, signature):
     headers = {} if signature is None else {"Tl-Signature": signature}
     with pytest.raises(errors.Unauthenticated):

@@ -31,8 +31,14 @@ class Clock:
 
 
 def create(client: TrueLayerClient, key: str = "idem-1", **overrides) -> CreatedPayment:
-    arguments = {"idempotency_key": key, "amount_minor": 1250, "currency": "GBP", "reference": "CW-TOPUP-1",
-                 "user": USER, "metadata": {"purchase_id": "pur-1", "uid": "user-1"}} | overrides
+    arguments = {
+        "idempotency_key": key,
+        "amount_minor": 1250,
+        "currency": "GBP",
+        "reference": "CW-TOPUP-1",
+        "user": USER,
+        "metadata": {"purchase_id": "pur-1", "uid": "user-1"},
+    } | overrides
     return client.create_payment(**arguments)
 
 
@@ -51,6 +57,7 @@ def webhook_verifier(standin) -> WebhookVerifier:
 
 
 # --- access tokens ---------------------------------------------------------------------------------------
+
 
 def test_the_token_is_cached_until_a_minute_before_it_expires(standin, tl_config):
     clock = Clock()
@@ -83,6 +90,7 @@ def test_a_wrong_client_secret_is_unavailable_with_a_clear_message_and_no_secret
 
 # --- payment creation ------------------------------------------------------------------------------------
 
+
 def test_create_payment_sends_a_signed_request_the_standin_accepts(standin, tl_client, tl_keys):
     payment = create(tl_client)
 
@@ -91,12 +99,19 @@ def test_create_payment_sends_a_signed_request_the_standin_accepts(standin, tl_c
     [request] = payment_posts(standin)
     body = json.loads(request.body)
     assert body == {
-        "amount_in_minor": 1250, "currency": "GBP",
-        "payment_method": {"type": "bank_transfer", "provider_selection": {"type": "user_selected"},
-                           "beneficiary": {"type": "merchant_account",
-                                           "merchant_account_id": "merchant-account-test",
-                                           "reference": "CW-TOPUP-1"}},
-        "user": USER, "metadata": {"purchase_id": "pur-1", "uid": "user-1"},
+        "amount_in_minor": 1250,
+        "currency": "GBP",
+        "payment_method": {
+            "type": "bank_transfer",
+            "provider_selection": {"type": "user_selected"},
+            "beneficiary": {
+                "type": "merchant_account",
+                "merchant_account_id": "merchant-account-test",
+                "reference": "CW-TOPUP-1",
+            },
+        },
+        "user": USER,
+        "metadata": {"purchase_id": "pur-1", "uid": "user-1"},
     }
     assert request.headers["Idempotency-Key"] == "idem-1"
     assert request.headers["Authorization"].startswith("Bearer ")
@@ -105,9 +120,15 @@ def test_create_payment_sends_a_signed_request_the_standin_accepts(standin, tl_c
     assert truelayer_signing.extract_jws_header(signature).kid == tl_keys.signing_kid
 
     def verify(body_bytes: bytes, key: str) -> None:
-        (truelayer_signing.verify_with_pem(tl_keys.signing_public_pem).set_method(HttpMethod.POST)
-         .set_path("/v3/payments").add_headers({"Idempotency-Key": key})
-         .add_required_header("Idempotency-Key").set_body(body_bytes.decode()).verify(signature))
+        (
+            truelayer_signing.verify_with_pem(tl_keys.signing_public_pem)
+            .set_method(HttpMethod.POST)
+            .set_path("/v3/payments")
+            .add_headers({"Idempotency-Key": key})
+            .add_required_header("Idempotency-Key")
+            .set_body(body_bytes.decode())
+            .verify(signature)
+        )
 
     verify(request.body, "idem-1")
     with pytest.raises(truelayer_signing.TlSigningException):
@@ -179,13 +200,17 @@ def test_the_same_key_with_another_body_is_refused(standin, tl_client):
 
 # --- hosted payment page and webhooks --------------------------------------------------------------------
 
+
 def test_the_page_link_carries_the_payment_token_and_return_uri(standin, tl_client):
     payment = create(tl_client)
     url = tl_client.hosted_payment_page_url(payment, RETURN_URI)
     parts = urlsplit(url)
     assert f"{parts.scheme}://{parts.netloc}{parts.path}" == f"{standin.public_base_url}/payments"
-    assert parse_qs(parts.fragment) == {"payment_id": [payment.id], "resource_token": [payment.resource_token],
-                                        "return_uri": [RETURN_URI]}
+    assert parse_qs(parts.fragment) == {
+        "payment_id": [payment.id],
+        "resource_token": [payment.resource_token],
+        "return_uri": [RETURN_URI],
+    }
 
 
 def test_the_page_shows_the_amount_and_two_buttons(standin, tl_client):
@@ -208,9 +233,12 @@ def test_the_fragment_link_gets_a_page_that_forwards_the_fragment(standin, tl_cl
 
 
 def pay_or_decline(tl_client, payment: CreatedPayment, action: str, token: str | None = None):
-    return requests.post(f"{tl_client.config.hpp_url}/hpp/{payment.id}/{action}", allow_redirects=False,
-                         data={"resource_token": token or payment.resource_token, "return_uri": RETURN_URI},
-                         timeout=5)
+    return requests.post(
+        f"{tl_client.config.hpp_url}/hpp/{payment.id}/{action}",
+        allow_redirects=False,
+        data={"resource_token": token or payment.resource_token, "return_uri": RETURN_URI},
+        timeout=5,
+    )
 
 
 def test_pay_now_sends_signed_executed_then_settled_webhooks_and_returns(standin, tl_client, webhook_receiver):
@@ -235,8 +263,11 @@ def test_pay_now_sends_signed_executed_then_settled_webhooks_and_returns(standin
     assert deliveries[0].event["event_id"] != deliveries[1].event["event_id"]
     assert "executed_at" in deliveries[0].event and "settled_at" in deliveries[1].event
 
-    status = requests.get(f"{tl_client.config.api_url}/v3/payments/{payment.id}", timeout=5,
-                          headers={"Authorization": f"Bearer {tl_client.access_token()}"}).json()
+    status = requests.get(
+        f"{tl_client.config.api_url}/v3/payments/{payment.id}",
+        timeout=5,
+        headers={"Authorization": f"Bearer {tl_client.access_token()}"},
+    ).json()
     assert status["status"] == "settled" and status["amount_in_minor"] == 1250
 
     assert pay_or_decline(tl_client, payment, "pay").status_code == 303
@@ -284,8 +315,11 @@ def test_a_mandate_payment_executes_without_the_page(standin, tl_client, webhook
 
 
 def test_the_mandate_helper_sends_a_signed_mandate_authorized(standin, webhook_receiver):
-    answer = requests.post(f"{standin.public_base_url}/test/mandates/mandate-9/authorize", timeout=5,
-                           json={"metadata": {"subscription_id": "sub-1"}})
+    answer = requests.post(
+        f"{standin.public_base_url}/test/mandates/mandate-9/authorize",
+        timeout=5,
+        json={"metadata": {"subscription_id": "sub-1"}},
+    )
     assert answer.json()["webhook_delivered"] is True
     [delivery] = webhook_receiver.deliveries
     webhook_verifier(standin).verify(delivery.method, delivery.path, delivery.headers, delivery.body)
@@ -295,19 +329,37 @@ def test_the_mandate_helper_sends_a_signed_mandate_authorized(standin, webhook_r
 
 # --- the stand-in as a process ---------------------------------------------------------------------------
 
+
 def test_the_standin_runs_as_a_process_with_keys_from_its_folder(tmp_path, webhook_receiver):
     port = processes.free_port()
     base = f"http://127.0.0.1:{port}"
-    argv = [sys.executable, "-m", "shared.local.truelayer_standin", "--port", str(port),
-            "--webhook-url", webhook_receiver.base_url + WEBHOOK_PATH, "--keys-dir", str(tmp_path / "keys"),
-            "--client-id", "process-client", "--client-secret", "process-secret", "--public-base-url", base]
+    argv = [
+        sys.executable,
+        "-m",
+        "shared.local.truelayer_standin",
+        "--port",
+        str(port),
+        "--webhook-url",
+        webhook_receiver.base_url + WEBHOOK_PATH,
+        "--keys-dir",
+        str(tmp_path / "keys"),
+        "--client-id",
+        "process-client",
+        "--client-secret",
+        "process-secret",
+        "--public-base-url",
+        base,
+    ]
     process = processes.spawn("TrueLayer stand-in", argv, url=base, log_path=tmp_path / "standin.log")
     try:
         processes.wait_ready(process, lambda: processes.http_ok(f"{base}/.well-known/jwks", "keys"), timeout_s=20)
         keys = LocalKeys.load_or_create(tmp_path / "keys")
         assert requests.get(f"{base}/.well-known/jwks", timeout=5).json() == keys.standin_jwks()
-        token = requests.post(f"{base}/connect/token", timeout=5, data={
-            "grant_type": "client_credentials", "client_id": "process-client", "client_secret": "process-secret"})
+        token = requests.post(
+            f"{base}/connect/token",
+            timeout=5,
+            data={"grant_type": "client_credentials", "client_id": "process-client", "client_secret": "process-secret"},
+        )
         assert token.status_code == 200 and token.json()["expires_in"] == 3600
     finally:
         process.stop()

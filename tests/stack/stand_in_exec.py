@@ -34,8 +34,12 @@ def main() -> None:
         emit({"type": "progress", "data": {"stage": "denoising", "progress": step / (steps + 1), "etaSec": 1}})
         time.sleep(step_s)
     print("this line is not JSON and is only logged")
-    emit({"type": "result", "output": {"videoKey": f"videos/{job['id']}.mp4", "jobId": job_input.get("jobId"),
-                                       "steps": steps}})
+    emit(
+        {
+            "type": "result",
+            "output": {"videoKey": f"videos/{job['id']}.mp4", "jobId": job_input.get("jobId"), "steps": steps},
+        }
+    )
 
 
 if __name__ == "__main__":

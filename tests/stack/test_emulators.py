@@ -17,8 +17,9 @@ def firestore_url(host: str, path: str) -> str:
 
 def put_doc(host: str, path: str, fields: dict) -> None:
     """Write as the Admin SDK does (`Bearer owner` skips the rules)."""
-    body = {"fields": {k: {"stringValue": v} if isinstance(v, str) else {"integerValue": str(v)}
-                       for k, v in fields.items()}}
+    body = {
+        "fields": {k: {"stringValue": v} if isinstance(v, str) else {"integerValue": str(v)} for k, v in fields.items()}
+    }
     answer = requests.patch(firestore_url(host, path), json=body, headers={"Authorization": "Bearer owner"}, timeout=10)
     answer.raise_for_status()
 
@@ -51,7 +52,10 @@ def test_clean_state_empties_firestore_auth_and_the_bucket(emulators, auth_users
     assert read_doc(emulators.firestore_host, "plans/starter", "owner") == 404
     lookup = requests.post(
         f"http://{emulators.auth_host}/identitytoolkit.googleapis.com/v1/projects/{settings.PROJECT_ID}/accounts:lookup",
-        json={"localId": [user["uid"]]}, headers={"Authorization": "Bearer owner"}, timeout=10)
+        json={"localId": [user["uid"]]},
+        headers={"Authorization": "Bearer owner"},
+        timeout=10,
+    )
     assert "users" not in lookup.json()
     assert s3.list_objects_v2(Bucket=settings.BUCKET).get("KeyCount") == 0
 
@@ -84,12 +88,19 @@ def test_firestore_rules_let_users_read_only_their_own_data(clean_state, auth_us
     assert read_doc(host, "payments/p1", alice["idToken"]) == 403
     assert read_doc(host, "payments/p1", admin["idToken"]) == 200
 
-    own_write = requests.patch(firestore_url(host, f"users/{alice['uid']}"),
-                               json={"fields": {"credits": {"integerValue": "999"}}},
-                               headers={"Authorization": f"Bearer {alice['idToken']}"}, timeout=10)
+    own_write = requests.patch(
+        firestore_url(host, f"users/{alice['uid']}"),
+        json={"fields": {"credits": {"integerValue": "999"}}},
+        headers={"Authorization": f"Bearer {alice['idToken']}"},
+        timeout=10,
+    )
     assert own_write.status_code == 403
-    admin_write = requests.patch(firestore_url(host, "jobs/j2"), json={"fields": {}},
-                                 headers={"Authorization": f"Bearer {admin['idToken']}"}, timeout=10)
+    admin_write = requests.patch(
+        firestore_url(host, "jobs/j2"),
+        json={"fields": {}},
+        headers={"Authorization": f"Bearer {admin['idToken']}"},
+        timeout=10,
+    )
     assert admin_write.status_code == 403
 
 

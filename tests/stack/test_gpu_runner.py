@@ -138,7 +138,9 @@ def test_cancel_of_a_queued_job_never_runs_it(runner):
     queued = submit(runner, {"steps": 1})
     wait_for(runner, blocker, {"IN_PROGRESS"})
     assert requests.post(f"{runner}/cancel/{queued}", headers=AUTH, timeout=5).json() == {
-        "id": queued, "status": "CANCELLED"}
+        "id": queued,
+        "status": "CANCELLED",
+    }
     requests.post(f"{runner}/cancel/{blocker}", headers=AUTH, timeout=5)
     wait_for(runner, blocker, {"CANCELLED"})
     view = status(runner, queued)
@@ -193,9 +195,22 @@ def test_module_runs_as_a_process_without_torch_and_stops_on_sigterm():
     port = free_port()
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
     process = subprocess.Popen(
-        [sys.executable, "-X", "importtime", "-m", "shared.local.gpu_runner", "--port", str(port),
-         "--exec", f"{sys.executable} {STAND_IN}"],
-        cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-X",
+            "importtime",
+            "-m",
+            "shared.local.gpu_runner",
+            "--port",
+            str(port),
+            "--exec",
+            f"{sys.executable} {STAND_IN}",
+        ],
+        cwd=REPO_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     base = f"http://127.0.0.1:{port}/v2/local"
     try:

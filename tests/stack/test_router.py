@@ -8,7 +8,7 @@ import requests
 from shared.local.router import LocalRouter, start_in_thread
 
 # A function module written the way functions/*.py are: functions-framework's decorator, a Flask request.
-ECHO_FUNCTION = textwrap.dedent('''
+ECHO_FUNCTION = textwrap.dedent("""
     import flask
     import functions_framework
 
@@ -17,7 +17,7 @@ ECHO_FUNCTION = textwrap.dedent('''
     def admin(request):
         return flask.jsonify(method=request.method, path=request.path, query=request.args.to_dict(),
                              body=request.get_json(silent=True), auth=request.headers.get("Authorization"))
-''')
+""")
 
 
 @pytest.fixture
@@ -44,11 +44,20 @@ def functions_dir(tmp_path):
 
 def test_api_path_reaches_its_function_with_path_query_body_and_headers(serve, functions_dir, tmp_path):
     base = serve(LocalRouter(functions_dir=functions_dir, frontend_dist=tmp_path / "dist"))
-    answer = requests.post(f"{base}/api/admin/users/u-1/credits?dry=1", json={"delta": 5, "reason": "r"},
-                           headers={"Authorization": "Bearer t"}, timeout=10)
+    answer = requests.post(
+        f"{base}/api/admin/users/u-1/credits?dry=1",
+        json={"delta": 5, "reason": "r"},
+        headers={"Authorization": "Bearer t"},
+        timeout=10,
+    )
     assert answer.status_code == 200
-    assert answer.json() == {"method": "POST", "path": "/api/admin/users/u-1/credits", "query": {"dry": "1"},
-                             "body": {"delta": 5, "reason": "r"}, "auth": "Bearer t"}
+    assert answer.json() == {
+        "method": "POST",
+        "path": "/api/admin/users/u-1/credits",
+        "query": {"dry": "1"},
+        "body": {"delta": 5, "reason": "r"},
+        "auth": "Bearer t",
+    }
     # Every admin path goes to the same function.
     assert requests.get(f"{base}/api/admin/overview", timeout=10).json()["path"] == "/api/admin/overview"
 
@@ -110,8 +119,12 @@ def test_built_web_app_is_served_with_single_page_fallback(serve, functions_dir,
     assert requests.get(base + "/api/nope", timeout=10).json()["error"]["code"] == "not_found"
 
 
-LOCAL_ENVIRON = {"GOOGLE_CLOUD_PROJECT": "demo-cineweave", "FIREBASE_AUTH_EMULATOR_HOST": "127.0.0.1:9099",
-                 "FIRESTORE_EMULATOR_HOST": "127.0.0.1:8085", "CINEWEAVE_GOOGLE_SIGN_IN": "1"}
+LOCAL_ENVIRON = {
+    "GOOGLE_CLOUD_PROJECT": "demo-cineweave",
+    "FIREBASE_AUTH_EMULATOR_HOST": "127.0.0.1:9099",
+    "FIRESTORE_EMULATOR_HOST": "127.0.0.1:8085",
+    "CINEWEAVE_GOOGLE_SIGN_IN": "1",
+}
 
 
 def test_app_config_describes_the_local_firebase_without_a_built_app(serve, tmp_path):
@@ -121,8 +134,11 @@ def test_app_config_describes_the_local_firebase_without_a_built_app(serve, tmp_
     assert answer.headers["Content-Type"] == "application/json"
     assert answer.headers["Cache-Control"] == "no-store"
     assert answer.json() == {
-        "firebase": {"apiKey": "fake-api-key", "authDomain": "demo-cineweave.firebaseapp.com",
-                     "projectId": "demo-cineweave"},
+        "firebase": {
+            "apiKey": "fake-api-key",
+            "authDomain": "demo-cineweave.firebaseapp.com",
+            "projectId": "demo-cineweave",
+        },
         "emulators": {"auth": "http://127.0.0.1:9099", "firestore": {"host": "127.0.0.1", "port": 8085}},
         "googleSignIn": True,
         "environment": "local",
@@ -138,9 +154,11 @@ def test_app_config_wins_over_a_built_file_of_that_name(serve, tmp_path):
     environ = {"GOOGLE_CLOUD_PROJECT": "demo-other", "CINEWEAVE_GOOGLE_SIGN_IN": "0"}
     base = serve(LocalRouter(frontend_dist=dist, environ=environ))
     config = requests.get(base + "/app-config.json", timeout=10).json()
-    assert config == {"firebase": {"apiKey": "fake-api-key", "authDomain": "demo-other.firebaseapp.com",
-                                   "projectId": "demo-other"},
-                      "googleSignIn": False, "environment": "local"}  # no emulator variables, no emulators
+    assert config == {
+        "firebase": {"apiKey": "fake-api-key", "authDomain": "demo-other.firebaseapp.com", "projectId": "demo-other"},
+        "googleSignIn": False,
+        "environment": "local",
+    }  # no emulator variables, no emulators
     assert requests.get(base + "/", timeout=10).text == "<html>app shell</html>"
 
 

@@ -42,8 +42,9 @@ def test_sweep_posts_the_sweep_function_with_the_internal_secret():
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     stop = threading.Event()
-    sweeper = threading.Thread(target=sweep_forever,
-                               args=(f"http://127.0.0.1:{server.server_port}", "s3cret", stop, 0.05))
+    sweeper = threading.Thread(
+        target=sweep_forever, args=(f"http://127.0.0.1:{server.server_port}", "s3cret", stop, 0.05)
+    )
     sweeper.start()
     try:
         deadline = time.monotonic() + 10
@@ -53,4 +54,6 @@ def test_sweep_posts_the_sweep_function_with_the_internal_secret():
         stop.set()
         sweeper.join(5)
         server.shutdown()
-    assert calls[:4] == [("POST", "/api/tasks/sweep", "Bearer s3cret"), ("POST", "/api/tasks/renew", "Bearer s3cret")] * 2
+    assert (
+        calls[:4] == [("POST", "/api/tasks/sweep", "Bearer s3cret"), ("POST", "/api/tasks/renew", "Bearer s3cret")] * 2
+    )

@@ -37,8 +37,9 @@ def moto_endpoint():
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
     endpoint = f"http://127.0.0.1:{port}"
-    boto3.client("s3", endpoint_url=endpoint, aws_access_key_id="test", aws_secret_access_key="test",
-                 region_name="us-east-1").create_bucket(Bucket=BUCKET)
+    boto3.client(
+        "s3", endpoint_url=endpoint, aws_access_key_id="test", aws_secret_access_key="test", region_name="us-east-1"
+    ).create_bucket(Bucket=BUCKET)
     yield endpoint
     server.stop()
 
@@ -65,8 +66,9 @@ def worker_env(monkeypatch, moto_endpoint):
 def s3(moto_endpoint):
     from worker.storage import s3_client_from_env
 
-    return s3_client_from_env({"S3_ENDPOINT_URL": moto_endpoint, "S3_ACCESS_KEY_ID": "test",
-                               "S3_SECRET_ACCESS_KEY": "test"})
+    return s3_client_from_env(
+        {"S3_ENDPOINT_URL": moto_endpoint, "S3_ACCESS_KEY_ID": "test", "S3_SECRET_ACCESS_KEY": "test"}
+    )
 
 
 @pytest.fixture

@@ -15,8 +15,28 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 
 def test_tiny_bench_times_every_stage_of_both_paths_and_a_cold_start(tmp_path, capsys):
     out = tmp_path / "bench.json"
-    assert main(["--size", "tiny", "--device", "cpu", "--width", "64", "--height", "32", "--frames", "9",
-                 "--steps", "2", "--cold-start", "--json", str(out)]) == 0
+    assert (
+        main(
+            [
+                "--size",
+                "tiny",
+                "--device",
+                "cpu",
+                "--width",
+                "64",
+                "--height",
+                "32",
+                "--frames",
+                "9",
+                "--steps",
+                "2",
+                "--cold-start",
+                "--json",
+                str(out),
+            ]
+        )
+        == 0
+    )
     report = json.loads(out.read_text())
 
     for path in ("ours", "reference"):
@@ -30,8 +50,16 @@ def test_tiny_bench_times_every_stage_of_both_paths_and_a_cold_start(tmp_path, c
     assert all(cold[key] > 0 for key in ("importSec", "loadSec", "warmUpSec", "wallSec"))
     assert cold["wallSec"] >= cold["readySec"] - 0.05
 
-    assert report["settings"] == {**report["settings"], "size": "tiny", "width": 64, "height": 32, "frames": 9,
-                                  "steps": 2, "compile": False, "batchedCfg": True}
+    assert report["settings"] == {
+        **report["settings"],
+        "size": "tiny",
+        "width": 64,
+        "height": 32,
+        "frames": 9,
+        "steps": 2,
+        "compile": False,
+        "batchedCfg": True,
+    }
     assert report["environment"]["torch"] == torch.__version__
     assert report["command"].startswith("python -m worker.bench --size tiny")
 
@@ -73,13 +101,23 @@ def test_built_components_have_the_dtypes_from_pretrained_gives(tmp_path):
 
     from worker.pipeline.full_size import build_on_device
 
-    config = dict(patch_size=(1, 2, 2), num_attention_heads=2, attention_head_dim=12, in_channels=48,
-                  out_channels=48, text_dim=32, freq_dim=256, ffn_dim=32, num_layers=2)
+    config = dict(
+        patch_size=(1, 2, 2),
+        num_attention_heads=2,
+        attention_head_dim=12,
+        in_channels=48,
+        out_channels=48,
+        text_dim=32,
+        freq_dim=256,
+        ffn_dim=32,
+        num_layers=2,
+    )
     built = build_on_device(lambda: WanTransformer3DModel(**config), "cpu", torch.bfloat16)
     built.save_pretrained(tmp_path)
     loaded = WanTransformer3DModel.from_pretrained(tmp_path, torch_dtype=torch.bfloat16)
-    assert {name: p.dtype for name, p in built.named_parameters()} == \
-        {name: p.dtype for name, p in loaded.named_parameters()}
+    assert {name: p.dtype for name, p in built.named_parameters()} == {
+        name: p.dtype for name, p in loaded.named_parameters()
+    }
 
 
 def test_bench_module_imports_without_torch():

@@ -31,8 +31,10 @@ def test_text_to_video_renders_a_moving_clip(generator):
 @pytest.mark.parametrize("duration, frames", [(5, 121), (10, 241), (15, 361)])
 def test_chained_segments_have_the_real_frame_counts(generator, duration, frames):
     segments = []
-    clip = generator.generate(request(duration_sec=duration, frames_per_segment=121),
-                              on_segment=lambda index, seg, cond: segments.append((seg, cond)))
+    clip = generator.generate(
+        request(duration_sec=duration, frames_per_segment=121),
+        on_segment=lambda index, seg, cond: segments.append((seg, cond)),
+    )
     assert clip.frames.shape[0] == frames
     assert len(segments) == duration // 5 and all(len(seg) == 121 for seg, _ in segments)
     assert clip.segment_seeds == [segment_seed(11, k) for k in range(len(segments))]
@@ -45,7 +47,7 @@ def test_chained_segments_have_the_real_frame_counts(generator, duration, frames
         assert np.array_equal(np.asarray(condition), previous[-1])
         # ...which the clip holds once: the re-rendered first frame of segment k is dropped.
         assert np.array_equal(clip.frames[start - 1], previous[-1])
-        assert np.array_equal(clip.frames[start:start + 120], current[1:])
+        assert np.array_equal(clip.frames[start : start + 120], current[1:])
         start += 120
     assert np.array_equal(clip.frames[:121], segments[0][0])
 
@@ -69,8 +71,10 @@ def test_tiny_weights_are_identical_on_every_build():
 def test_image_to_video_starts_from_the_image(generator):
     image = decode_image(gradient_image())
     seen = []
-    clips = [generator.generate(request(image=image, seed=seed),
-                                on_segment=lambda index, seg, cond: seen.append(cond)) for seed in (1, 2)]
+    clips = [
+        generator.generate(request(image=image, seed=seed), on_segment=lambda index, seg, cond: seen.append(cond))
+        for seed in (1, 2)
+    ]
     # The conditioning frame is the upload resized and center-cropped to the render size.
     assert np.array_equal(np.asarray(seen[0]), np.asarray(fit_image(image, W, H)))
     # TI2V pins the first latent frame to the image: frame 0 is the same whatever the seed,
@@ -112,8 +116,9 @@ def test_cancel_stops_between_denoising_steps(generator):
             steps_seen.append(fraction)
 
     with pytest.raises(Canceled):
-        generator.generate(request(duration_sec=15, steps=4), on_progress=on_progress,
-                           should_cancel=lambda: len(steps_seen) >= 2)
+        generator.generate(
+            request(duration_sec=15, steps=4), on_progress=on_progress, should_cancel=lambda: len(steps_seen) >= 2
+        )
     # Canceled right after step 2 of 12: nothing more was denoised or decoded.
     assert len(steps_seen) == 2
 
@@ -139,7 +144,10 @@ def test_cancel_lands_during_the_decode_too(generator):
             decoded.append(fraction)
 
     with pytest.raises(Canceled):
-        generator.generate(request(duration_sec=5, frames_per_segment=121), on_progress=on_progress,
-                           should_cancel=lambda: len(decoded) >= 2)
+        generator.generate(
+            request(duration_sec=5, frames_per_segment=121),
+            on_progress=on_progress,
+            should_cancel=lambda: len(decoded) >= 2,
+        )
     # 121 frames = 31 latent frames to decode; it stopped after the first one.
     assert len(decoded) == 2

@@ -31,10 +31,18 @@ def test_text_job_renders_encodes_and_uploads(worker_env, make_job, s3, tmp_path
     job = make_job(seed=99)
     result = run_job(job, progress_interval_sec=0)
     assert "error" not in result, result
-    assert {k: result[k] for k in ("videoKey", "posterKey", "durationSec", "frames", "width", "height", "fps",
-                                   "seed")} == {
-        "videoKey": job["input"]["output"]["videoKey"], "posterKey": job["input"]["output"]["posterKey"],
-        "durationSec": 5, "frames": 121, "width": 64, "height": 32, "fps": 24, "seed": 99}
+    assert {
+        k: result[k] for k in ("videoKey", "posterKey", "durationSec", "frames", "width", "height", "fps", "seed")
+    } == {
+        "videoKey": job["input"]["output"]["videoKey"],
+        "posterKey": job["input"]["output"]["posterKey"],
+        "durationSec": 5,
+        "frames": 121,
+        "width": 64,
+        "height": 32,
+        "fps": 24,
+        "seed": 99,
+    }
     for stage in ("loading", "encoding_prompt", "denoising", "decoding", "muxing", "uploading", "total"):
         assert result["timings"][stage] >= 0
     assert result["gpuSeconds"] == result["timings"]["total"] > 0
@@ -59,9 +67,16 @@ def test_image_job_downloads_the_presigned_image(worker_env, make_job, s3, tmp_p
     assert probe_mp4(video)["frames"] == 241
 
 
-@pytest.mark.parametrize("change", [
-    {"durationSec": 20}, {"prompt": ""}, {"width": 640, "height": 360}, {"output": None}, {"seed": "x"},
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"durationSec": 20},
+        {"prompt": ""},
+        {"width": 640, "height": 360},
+        {"output": None},
+        {"seed": "x"},
+    ],
+)
 def test_invalid_input_fails_fast_with_invalid_input(worker_env, make_job, change):
     error = error_of(run_job(make_job(**change)))
     assert error["code"] == "invalid_input"
@@ -113,8 +128,12 @@ def test_progress_updates_arrive_in_stage_order(worker_env, make_job):
 def test_cancel_stops_the_job_before_upload(worker_env, make_job, s3):
     updates = []
     job = make_job(durationSec=15)
-    result = run_job(job, sink=updates.append, progress_interval_sec=0,
-                     should_cancel=lambda: any(update["stage"] == "denoising" for update in updates))
+    result = run_job(
+        job,
+        sink=updates.append,
+        progress_interval_sec=0,
+        should_cancel=lambda: any(update["stage"] == "denoising" for update in updates),
+    )
     assert error_of(result)["code"] == "canceled"
     assert [update["stage"] for update in updates].count("denoising") == 1
     assert "muxing" not in [update["stage"] for update in updates]

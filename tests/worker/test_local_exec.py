@@ -14,9 +14,15 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 def start(**env_overrides) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "worker.local_exec"], cwd=REPO_ROOT,
-                            env={**os.environ, **env_overrides}, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "worker.local_exec"],
+        cwd=REPO_ROOT,
+        env={**os.environ, **env_overrides},
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def run(job) -> tuple[int, str, str]:

@@ -6,8 +6,14 @@ from worker.errors import InvalidInput
 from worker.schema import parse_job_input
 
 GOOD = {
-    "jobId": "job-1", "prompt": "  a red kite  ", "negativePrompt": "", "durationSec": 10, "seed": 7,
-    "width": 704, "height": 1280, "fps": 24,
+    "jobId": "job-1",
+    "prompt": "  a red kite  ",
+    "negativePrompt": "",
+    "durationSec": 10,
+    "seed": 7,
+    "width": 704,
+    "height": 1280,
+    "fps": 24,
     "output": {"bucket": "b", "videoKey": "videos/job-1.mp4", "posterKey": "posters/job-1.jpg"},
 }
 
@@ -25,19 +31,22 @@ def test_empty_optional_fields_mean_absent():
     assert job.imageUrl is None and job.negativePrompt is None
 
 
-@pytest.mark.parametrize("change, field", [
-    ({"durationSec": 7}, "durationSec"),
-    ({"durationSec": "5"}, "durationSec"),
-    ({"prompt": "   "}, "prompt"),
-    ({"prompt": "x" * 5001}, "prompt"),
-    ({"seed": -1}, "seed"),
-    ({"seed": "12"}, "seed"),
-    ({"width": 1920, "height": 1080}, "width x height"),
-    ({"fps": 0}, "fps"),
-    ({"imageUrl": "file:///etc/passwd"}, "imageUrl"),
-    ({"output": {"bucket": "b", "videoKey": "v"}}, "output.posterKey"),
-    ({"jobId": None}, "jobId"),
-])
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        ({"durationSec": 7}, "durationSec"),
+        ({"durationSec": "5"}, "durationSec"),
+        ({"prompt": "   "}, "prompt"),
+        ({"prompt": "x" * 5001}, "prompt"),
+        ({"seed": -1}, "seed"),
+        ({"seed": "12"}, "seed"),
+        ({"width": 1920, "height": 1080}, "width x height"),
+        ({"fps": 0}, "fps"),
+        ({"imageUrl": "file:///etc/passwd"}, "imageUrl"),
+        ({"output": {"bucket": "b", "videoKey": "v"}}, "output.posterKey"),
+        ({"jobId": None}, "jobId"),
+    ],
+)
 def test_bad_input_is_rejected_with_the_field_named(change, field):
     with pytest.raises(InvalidInput) as caught:
         parse_job_input(dict(GOOD, **change))

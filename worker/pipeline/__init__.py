@@ -8,17 +8,38 @@ import os
 from worker.errors import InternalError, OutOfMemory
 from worker.pipeline.generator import DEFAULT_NEGATIVE_PROMPT, Clip, ClipRequest, VideoGenerator
 from worker.pipeline.presets import (
-    FRAMES_PER_SEGMENT, NATIVE_FPS, PRESETS, Preset, chained_frame_count, get_preset, preset_from_env, render_size,
-    segment_count, segment_seed,
+    FRAMES_PER_SEGMENT,
+    NATIVE_FPS,
+    PRESETS,
+    Preset,
+    chained_frame_count,
+    get_preset,
+    preset_from_env,
+    render_size,
+    segment_count,
+    segment_seed,
 )
 from worker.pipeline.speed import compile_transformer, tune_backends
 
 log = logging.getLogger(__name__)
 
 __all__ = [
-    "Clip", "ClipRequest", "DEFAULT_NEGATIVE_PROMPT", "FRAMES_PER_SEGMENT", "NATIVE_FPS", "PRESETS", "Preset",
-    "VideoGenerator", "chained_frame_count", "get_preset", "load_generator", "preset_from_env", "render_size",
-    "release_memory", "segment_count", "segment_seed",
+    "Clip",
+    "ClipRequest",
+    "DEFAULT_NEGATIVE_PROMPT",
+    "FRAMES_PER_SEGMENT",
+    "NATIVE_FPS",
+    "PRESETS",
+    "Preset",
+    "VideoGenerator",
+    "chained_frame_count",
+    "get_preset",
+    "load_generator",
+    "preset_from_env",
+    "render_size",
+    "release_memory",
+    "segment_count",
+    "segment_seed",
 ]
 
 

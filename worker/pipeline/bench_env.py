@@ -19,9 +19,14 @@ def environment(device: str) -> dict:
     cudnn = torch.backends.cudnn.version() if torch.backends.cudnn.is_available() else None
     return {
         "deviceName": torch.cuda.get_device_name(device) if is_cuda(device) else cpu_model(),
-        "cpuModel": cpu_model(), "cpuCount": os.cpu_count(), "python": platform.python_version(),
-        "torch": torch.__version__, "diffusers": diffusers.__version__, "transformers": transformers.__version__,
-        "cuda": torch.version.cuda, "cudnn": cudnn,
+        "cpuModel": cpu_model(),
+        "cpuCount": os.cpu_count(),
+        "python": platform.python_version(),
+        "torch": torch.__version__,
+        "diffusers": diffusers.__version__,
+        "transformers": transformers.__version__,
+        "cuda": torch.version.cuda,
+        "cudnn": cudnn,
     }
 
 
@@ -39,8 +44,11 @@ class PeakMemory:
 
     def __init__(self, device: str):
         self.device = device
-        self.kind = ("cuda max_memory_allocated (per run, weights included)" if is_cuda(device)
-                     else "process peak RSS (since start, never reset)")
+        self.kind = (
+            "cuda max_memory_allocated (per run, weights included)"
+            if is_cuda(device)
+            else "process peak RSS (since start, never reset)"
+        )
         self.peak_bytes = 0
 
     def __enter__(self):

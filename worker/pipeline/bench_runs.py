@@ -44,14 +44,29 @@ class BenchSettings:
 
 def run_benchmark(settings: BenchSettings) -> dict:
     """All figures of one benchmark run as a JSON-ready dict (seconds, bytes)."""
-    preset = replace(get_preset(PRESET_BY_SIZE[settings.size]), device=settings.device, compile=settings.compile,
-                     steps=settings.steps)
-    report: dict = {"environment": environment(settings.device),
-                    "settings": {"size": settings.size, "device": settings.device, "width": settings.width,
-                                 "height": settings.height, "frames": settings.frames, "steps": settings.steps,
-                                 "guidanceScale": preset.guidance_scale, "compile": settings.compile,
-                                 "batchedCfg": preset.batched_cfg, "seed": settings.seed, "prompt": PROMPT},
-                    "peakMemoryKind": PeakMemory(settings.device).kind}
+    preset = replace(
+        get_preset(PRESET_BY_SIZE[settings.size]),
+        device=settings.device,
+        compile=settings.compile,
+        steps=settings.steps,
+    )
+    report: dict = {
+        "environment": environment(settings.device),
+        "settings": {
+            "size": settings.size,
+            "device": settings.device,
+            "width": settings.width,
+            "height": settings.height,
+            "frames": settings.frames,
+            "steps": settings.steps,
+            "guidanceScale": preset.guidance_scale,
+            "compile": settings.compile,
+            "batchedCfg": preset.batched_cfg,
+            "seed": settings.seed,
+            "prompt": PROMPT,
+        },
+        "peakMemoryKind": PeakMemory(settings.device).kind,
+    }
     started = time.monotonic()
     components = build_components(settings.size, settings.device)
     sync(settings.device)
@@ -72,7 +87,8 @@ def run_benchmark(settings: BenchSettings) -> dict:
     if reference_frames is not None:
         report["speedup"] = {
             "diffusion": _round(report["reference"]["diffusionSec"] / report["ours"]["diffusionSec"], 3),
-            "endToEnd": _round(report["reference"]["endToEndSec"] / report["ours"]["endToEndSec"], 3)}
+            "endToEnd": _round(report["reference"]["endToEndSec"] / report["ours"]["endToEndSec"], 3),
+        }
         report["sameMathMaxPixelDiff"] = max_pixel_diff(our_frames, reference_frames)
         report["sameMath"] = compare_frames(our_frames, reference_frames)
     del generator, our_frames, reference_frames
@@ -107,10 +123,15 @@ def build_components(size: str, device: str) -> dict:
 
 
 def describe_components(components: dict) -> dict:
-    parts = {"textEncoder": components["text_encoder"], "transformer": components["transformer"],
-             "vae": components["vae"]}
-    return {"parameters": {name: sum(p.numel() for p in module.parameters()) for name, module in parts.items()},
-            "dtypes": {name: str(module.dtype).removeprefix("torch.") for name, module in parts.items()}}
+    parts = {
+        "textEncoder": components["text_encoder"],
+        "transformer": components["transformer"],
+        "vae": components["vae"],
+    }
+    return {
+        "parameters": {name: sum(p.numel() for p in module.parameters()) for name, module in parts.items()},
+        "dtypes": {name: str(module.dtype).removeprefix("torch.") for name, module in parts.items()},
+    }
 
 
 def time_reference(components: dict, settings: BenchSettings, guidance_scale: float) -> tuple[np.ndarray, dict]:
@@ -119,10 +140,17 @@ def time_reference(components: dict, settings: BenchSettings, guidance_scale: fl
     pipe.set_progress_bar_config(disable=True)
 
     def call(steps: int, output_type: str):
-        return pipe(prompt=PROMPT, negative_prompt=DEFAULT_NEGATIVE_PROMPT, height=settings.height,
-                    width=settings.width, num_frames=settings.frames, num_inference_steps=steps,
-                    guidance_scale=guidance_scale, generator=torch.Generator("cpu").manual_seed(settings.seed),
-                    output_type=output_type).frames
+        return pipe(
+            prompt=PROMPT,
+            negative_prompt=DEFAULT_NEGATIVE_PROMPT,
+            height=settings.height,
+            width=settings.width,
+            num_frames=settings.frames,
+            num_inference_steps=steps,
+            guidance_scale=guidance_scale,
+            generator=torch.Generator("cpu").manual_seed(settings.seed),
+            output_type=output_type,
+        ).frames
 
     device = settings.device
     started = time.monotonic()
@@ -137,10 +165,16 @@ def time_reference(components: dict, settings: BenchSettings, guidance_scale: fl
         # diffusers hands back floats in [0, 1]; uint8 frames are what the MP4 encoder takes.
         frames = np.round(frames * 255).astype(np.uint8)
         diffusion = time.monotonic() - started
-    figures = _stage_figures(text=marks["encode_end"] - marks["encode_start"],
-                             denoise=marks["decode_start"] - marks["encode_end"],
-                             decode=started + diffusion - marks["decode_start"], diffusion=diffusion,
-                             steps=settings.steps, mp4=time_mp4(frames), warm_up=warm_up, memory=memory)
+    figures = _stage_figures(
+        text=marks["encode_end"] - marks["encode_start"],
+        denoise=marks["decode_start"] - marks["encode_end"],
+        decode=started + diffusion - marks["decode_start"],
+        diffusion=diffusion,
+        steps=settings.steps,
+        mp4=time_mp4(frames),
+        warm_up=warm_up,
+        memory=memory,
+    )
     return frames, figures
 
 
@@ -174,17 +208,31 @@ def _reference_stage_clock(pipe, device: str):
 def time_ours(generator: VideoGenerator, settings: BenchSettings) -> tuple[np.ndarray, dict]:
     """The clip through VideoGenerator.generate after its warm-up (where compilation happens)."""
     warm_up = generator.warm_up(settings.width, settings.height)
-    request = ClipRequest(prompt=PROMPT, duration_sec=5, seed=settings.seed, width=settings.width,
-                          height=settings.height, steps=settings.steps, frames_per_segment=settings.frames)
+    request = ClipRequest(
+        prompt=PROMPT,
+        duration_sec=5,
+        seed=settings.seed,
+        width=settings.width,
+        height=settings.height,
+        steps=settings.steps,
+        frames_per_segment=settings.frames,
+    )
     memory = PeakMemory(settings.device)
     with memory:
         started = time.monotonic()
         clip = generator.generate(request)
         diffusion = time.monotonic() - started
     timings = clip.timings
-    figures = _stage_figures(text=timings["encoding_prompt"], denoise=timings["denoising"],
-                             decode=timings["decoding"], diffusion=diffusion, steps=settings.steps,
-                             mp4=time_mp4(clip.frames), warm_up=warm_up, memory=memory)
+    figures = _stage_figures(
+        text=timings["encoding_prompt"],
+        denoise=timings["denoising"],
+        decode=timings["decoding"],
+        diffusion=diffusion,
+        steps=settings.steps,
+        mp4=time_mp4(clip.frames),
+        warm_up=warm_up,
+        memory=memory,
+    )
     return clip.frames, figures
 
 
@@ -197,13 +245,28 @@ def time_mp4(frames: np.ndarray) -> float:
         return time.monotonic() - started
 
 
-def _stage_figures(text: float, denoise: float, decode: float, diffusion: float, steps: int, mp4: float,
-                   warm_up: float, memory: PeakMemory) -> dict:
-    return {"textEncodeSec": _round(text), "denoiseSec": _round(denoise),
-            "denoiseStepSec": _round(denoise / steps, 5), "decodeSec": _round(decode),
-            "diffusionSec": _round(diffusion), "mp4Sec": _round(mp4), "endToEndSec": _round(diffusion + mp4),
-            "warmUpSec": _round(warm_up), "peakMemoryBytes": memory.peak_bytes,
-            "peakMemoryGiB": _round(memory.peak_bytes / 2**30, 2)}
+def _stage_figures(
+    text: float,
+    denoise: float,
+    decode: float,
+    diffusion: float,
+    steps: int,
+    mp4: float,
+    warm_up: float,
+    memory: PeakMemory,
+) -> dict:
+    return {
+        "textEncodeSec": _round(text),
+        "denoiseSec": _round(denoise),
+        "denoiseStepSec": _round(denoise / steps, 5),
+        "decodeSec": _round(decode),
+        "diffusionSec": _round(diffusion),
+        "mp4Sec": _round(mp4),
+        "endToEndSec": _round(diffusion + mp4),
+        "warmUpSec": _round(warm_up),
+        "peakMemoryBytes": memory.peak_bytes,
+        "peakMemoryGiB": _round(memory.peak_bytes / 2**30, 2),
+    }
 
 
 def max_pixel_diff(ours: np.ndarray, reference: np.ndarray) -> int:
@@ -217,17 +280,23 @@ def compare_frames(ours: np.ndarray, reference: np.ndarray) -> dict:
     weights can saturate pixels, where a difference would be invisible)."""
     differing = float(np.mean(ours != reference))
     unsaturated = float(np.mean((reference > 0) & (reference < 255)))
-    return {"maxPixelDiff": max_pixel_diff(ours, reference), "differingShare": _round(differing, 6),
-            "referenceUnsaturatedShare": _round(unsaturated, 4), "referenceMean": _round(float(reference.mean()), 2),
-            "referenceStd": _round(float(reference.std()), 2)}
+    return {
+        "maxPixelDiff": max_pixel_diff(ours, reference),
+        "differingShare": _round(differing, 6),
+        "referenceUnsaturatedShare": _round(unsaturated, 4),
+        "referenceMean": _round(float(reference.mean()), 2),
+        "referenceStd": _round(float(reference.std()), 2),
+    }
 
 
 def compile_counters() -> dict:
     """How many graphs torch.compile built and where it fell back to eager code."""
     from torch._dynamo.utils import counters
 
-    return {"graphs": int(counters["stats"]["unique_graphs"]),
-            "graphBreaks": int(sum(counters["graph_break"].values()))}
+    return {
+        "graphs": int(counters["stats"]["unique_graphs"]),
+        "graphBreaks": int(sum(counters["graph_break"].values())),
+    }
 
 
 def folder_bytes(folder: str | Path) -> int:

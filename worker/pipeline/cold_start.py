@@ -38,16 +38,27 @@ CHILD_TIMEOUT_SEC = 1800
 def measure_cold_start(weights_dir: str | Path, settings: "BenchSettings") -> dict:
     """Spawn a fresh process that loads `weights_dir` and warms up; its own figures plus the wall clock from
     spawn to exit as seen from here."""
-    command = [sys.executable, "-m", "worker.pipeline.cold_start", str(weights_dir), "--device", settings.device,
-               "--width", str(settings.width), "--height", str(settings.height)]
+    command = [
+        sys.executable,
+        "-m",
+        "worker.pipeline.cold_start",
+        str(weights_dir),
+        "--device",
+        settings.device,
+        "--width",
+        str(settings.width),
+        "--height",
+        str(settings.height),
+    ]
     if settings.compile:
         command.append("--compile")
     # The child imports this package from wherever this process did, whatever its working directory.
     package_root = str(Path(__file__).resolve().parents[2])
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")])))
     spawned_at, started = time.time(), time.monotonic()
-    completed = subprocess.run([*command, "--spawned-at", repr(spawned_at)], env=env, capture_output=True,
-                               text=True, timeout=CHILD_TIMEOUT_SEC)
+    completed = subprocess.run(
+        [*command, "--spawned-at", repr(spawned_at)], env=env, capture_output=True, text=True, timeout=CHILD_TIMEOUT_SEC
+    )
     wall = time.monotonic() - started
     if completed.returncode != 0:
         raise RuntimeError(f"cold-start process failed ({completed.returncode}):\n{completed.stderr[-4000:]}")
@@ -68,8 +79,9 @@ def main(argv: list[str] | None = None) -> int:
 
     started = time.monotonic()
     # As load_generator: bf16 transformer and text encoder on the GPU; fp32 everywhere for CPU checks.
-    components = load_diffusers_components(args.weights_dir, args.device,
-                                           full_precision=not args.device.startswith("cuda"))
+    components = load_diffusers_components(
+        args.weights_dir, args.device, full_precision=not args.device.startswith("cuda")
+    )
     _sync(args.device)
     loaded = time.monotonic()
     tune_backends(args.device)
@@ -81,9 +93,18 @@ def main(argv: list[str] | None = None) -> int:
     built = time.monotonic()
     generator.warm_up(args.width, args.height)
     warmed = time.monotonic()
-    print(json.dumps({"importSec": round(IMPORTED_AT - spawned_at, 3), "loadSec": round(loaded - started, 3),
-                      "buildSec": round(built - loaded, 3), "warmUpSec": round(warmed - built, 3),
-                      "readySec": round(time.time() - spawned_at, 3)}), flush=True)
+    print(
+        json.dumps(
+            {
+                "importSec": round(IMPORTED_AT - spawned_at, 3),
+                "loadSec": round(loaded - started, 3),
+                "buildSec": round(built - loaded, 3),
+                "warmUpSec": round(warmed - built, 3),
+                "readySec": round(time.time() - spawned_at, 3),
+            }
+        ),
+        flush=True,
+    )
     return 0
 
 

@@ -29,9 +29,16 @@ class DenoiseInputs:
     first_frame_mask: torch.Tensor | None = None
 
 
-def denoise(transformer, scheduler, inputs: DenoiseInputs, steps: int, guidance_scale: float,
-            batched_cfg: bool = True, on_step: StepFn | None = None,
-            should_cancel: Callable[[], bool] | None = None) -> torch.Tensor:
+def denoise(
+    transformer,
+    scheduler,
+    inputs: DenoiseInputs,
+    steps: int,
+    guidance_scale: float,
+    batched_cfg: bool = True,
+    on_step: StepFn | None = None,
+    should_cancel: Callable[[], bool] | None = None,
+) -> torch.Tensor:
     """Run `steps` flow-matching steps and return the final latents (float32, conditioning frame pinned)."""
     device, dtype = inputs.latents.device, transformer.dtype
     scheduler.set_timesteps(steps, device=device)
@@ -60,17 +67,22 @@ def denoise(transformer, scheduler, inputs: DenoiseInputs, steps: int, guidance_
         model_input = model_input.to(dtype)
         timestep = token_is_noisy * t
         if guided and batched_cfg:
-            prediction = transformer(hidden_states=torch.cat([model_input, model_input]),
-                                     timestep=timestep.expand(2, -1), encoder_hidden_states=text,
-                                     return_dict=False)[0]
+            prediction = transformer(
+                hidden_states=torch.cat([model_input, model_input]),
+                timestep=timestep.expand(2, -1),
+                encoder_hidden_states=text,
+                return_dict=False,
+            )[0]
             noise_cond, noise_uncond = prediction.chunk(2)
         else:
-            noise_cond = transformer(hidden_states=model_input, timestep=timestep, encoder_hidden_states=text,
-                                     return_dict=False)[0]
+            noise_cond = transformer(
+                hidden_states=model_input, timestep=timestep, encoder_hidden_states=text, return_dict=False
+            )[0]
             noise_uncond = None
             if guided:
-                noise_uncond = transformer(hidden_states=model_input, timestep=timestep,
-                                           encoder_hidden_states=negative, return_dict=False)[0]
+                noise_uncond = transformer(
+                    hidden_states=model_input, timestep=timestep, encoder_hidden_states=negative, return_dict=False
+                )[0]
         noise = noise_cond if noise_uncond is None else noise_uncond + guidance_scale * (noise_cond - noise_uncond)
         latents = scheduler.step(noise, t, latents, return_dict=False)[0]
         if on_step is not None:

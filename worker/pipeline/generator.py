@@ -15,7 +15,13 @@ from worker.errors import Canceled, OutOfMemory
 from worker.images import fit_image
 from worker.pipeline.denoise import DenoiseInputs, denoise
 from worker.pipeline.presets import (
-    FRAMES_PER_SEGMENT, NATIVE_FPS, SIZE_MULTIPLE, Preset, chained_frame_count, render_size, segment_count,
+    FRAMES_PER_SEGMENT,
+    NATIVE_FPS,
+    SIZE_MULTIPLE,
+    Preset,
+    chained_frame_count,
+    render_size,
+    segment_count,
     segment_seed,
 )
 from worker.pipeline.speed import attention_kernels
@@ -113,8 +119,13 @@ class VideoGenerator:
         """The size this preset renders for a requested clip size."""
         return render_size(width, height, self.preset.render_divisor)
 
-    def generate(self, request: ClipRequest, on_progress: ProgressFn | None = None,
-                 should_cancel: Callable[[], bool] | None = None, on_segment: SegmentFn | None = None) -> Clip:
+    def generate(
+        self,
+        request: ClipRequest,
+        on_progress: ProgressFn | None = None,
+        should_cancel: Callable[[], bool] | None = None,
+        on_segment: SegmentFn | None = None,
+    ) -> Clip:
         """Render the clip; raises Canceled between steps once should_cancel() is true."""
         _check_request(request)
         try:
@@ -142,8 +153,12 @@ class VideoGenerator:
         started = time.monotonic()
         # Encoded once per clip and reused by every segment.
         prompt_embeds, negative_embeds = self.t2v.encode_prompt(
-            request.prompt, request.negative_prompt or DEFAULT_NEGATIVE_PROMPT,
-            do_classifier_free_guidance=guidance > 1.0, max_sequence_length=MAX_SEQUENCE_LENGTH, device=self.device)
+            request.prompt,
+            request.negative_prompt or DEFAULT_NEGATIVE_PROMPT,
+            do_classifier_free_guidance=guidance > 1.0,
+            max_sequence_length=MAX_SEQUENCE_LENGTH,
+            device=self.device,
+        )
         self._sync()
         timings["encoding_prompt"] = time.monotonic() - started
 
@@ -156,27 +171,54 @@ class VideoGenerator:
             check_cancel()
             seeds.append(segment_seed(request.seed, index))
             started = time.monotonic()
-            latents = self._denoise(request, index, seeds[-1], condition, prompt_embeds, negative_embeds,
-                                    steps, guidance, clock, should_cancel)
+            latents = self._denoise(
+                request,
+                index,
+                seeds[-1],
+                condition,
+                prompt_embeds,
+                negative_embeds,
+                steps,
+                guidance,
+                clock,
+                should_cancel,
+            )
             self._sync()  # stage timings count finished GPU work, not queued kernels
             timings["denoising"] += time.monotonic() - started
             check_cancel()
             started = time.monotonic()
-            frames = self._decode(latents, on_frame=lambda done, total: (clock.decoded(index, done, total),
-                                                                         check_cancel()))
+            frames = self._decode(
+                latents, on_frame=lambda done, total: (clock.decoded(index, done, total), check_cancel())
+            )
             timings["decoding"] += time.monotonic() - started
             if on_segment:
                 on_segment(index, frames, condition)
             # A later segment's first frame re-renders the conditioning frame already in the clip.
             kept = frames if index == 0 else frames[1:]
-            video[filled:filled + len(kept)] = kept
+            video[filled : filled + len(kept)] = kept
             filled += len(kept)
             condition = Image.fromarray(frames[-1])
-        return Clip(frames=video, fps=request.fps, seed=request.seed, segment_seeds=seeds,
-                    timings={stage: round(seconds, 3) for stage, seconds in timings.items()})
+        return Clip(
+            frames=video,
+            fps=request.fps,
+            seed=request.seed,
+            segment_seeds=seeds,
+            timings={stage: round(seconds, 3) for stage, seconds in timings.items()},
+        )
 
-    def _denoise(self, request, index, seed, condition, prompt_embeds, negative_embeds, steps, guidance,
-                 clock: _RenderClock, should_cancel) -> torch.Tensor:
+    def _denoise(
+        self,
+        request,
+        index,
+        seed,
+        condition,
+        prompt_embeds,
+        negative_embeds,
+        steps,
+        guidance,
+        clock: _RenderClock,
+        should_cancel,
+    ) -> torch.Tensor:
         # Noise comes from a CPU generator so a seed means the same clip on any device; drawn before the
         # image is encoded, as diffusers does, so our latents match a plain pipeline call.
         generator = torch.Generator("cpu").manual_seed(seed)
@@ -189,12 +231,19 @@ class VideoGenerator:
             # TI2V conditions by pinning the first latent frame to the encoded image.
             image = self.i2v.video_processor.preprocess(condition, height=request.height, width=request.width)
             latents, encoded, mask = self.i2v.prepare_latents(
-                image.to(self.device, dtype=torch.float32), *layout, torch.float32, self.device, generator)
-            inputs = DenoiseInputs(latents, prompt_embeds, negative_embeds, condition=encoded,
-                                   first_frame_mask=mask)
-        return denoise(self.transformer, self.t2v.scheduler, inputs, steps, guidance,
-                       batched_cfg=self.preset.batched_cfg, should_cancel=should_cancel,
-                       on_step=lambda done, total: clock.step(index, done, total))
+                image.to(self.device, dtype=torch.float32), *layout, torch.float32, self.device, generator
+            )
+            inputs = DenoiseInputs(latents, prompt_embeds, negative_embeds, condition=encoded, first_frame_mask=mask)
+        return denoise(
+            self.transformer,
+            self.t2v.scheduler,
+            inputs,
+            steps,
+            guidance,
+            batched_cfg=self.preset.batched_cfg,
+            should_cancel=should_cancel,
+            on_step=lambda done, total: clock.step(index, done, total),
+        )
 
     def _sync(self) -> None:
         if str(self.device).startswith("cuda"):
@@ -206,11 +255,18 @@ class VideoGenerator:
         started = time.monotonic()
         embeds = torch.zeros(1, MAX_SEQUENCE_LENGTH, self.t2v.text_encoder.config.d_model, device=self.device)
         generator = torch.Generator("cpu").manual_seed(0)
-        latents = self.t2v.prepare_latents(1, self.vae.config.z_dim, height, width, FRAMES_PER_SEGMENT,
-                                           torch.float32, self.device, generator)
+        latents = self.t2v.prepare_latents(
+            1, self.vae.config.z_dim, height, width, FRAMES_PER_SEGMENT, torch.float32, self.device, generator
+        )
         with torch.inference_mode(), attention_kernels(self.device):
-            latents = denoise(self.transformer, self.t2v.scheduler, DenoiseInputs(latents, embeds, embeds), 1,
-                              self.preset.guidance_scale, batched_cfg=self.preset.batched_cfg)
+            latents = denoise(
+                self.transformer,
+                self.t2v.scheduler,
+                DenoiseInputs(latents, embeds, embeds),
+                1,
+                self.preset.guidance_scale,
+                batched_cfg=self.preset.batched_cfg,
+            )
             # The first latent frame and a later one: the causal VAE's two sets of conv shapes.
             self._decode_latents(latents[:, :, :2])
         self._sync()

@@ -42,12 +42,28 @@ PRESETS: dict[str, Preset] = {
     # Real diffusers Wan 2.2 classes with tiny random configs: CPU, seconds per clip.
     "tiny": Preset("tiny", steps=2, guidance_scale=5.0, render_divisor=2, decode_share=0.96, device="cpu"),
     # Wan 2.2 TI2V-5B defaults: 50 steps, CFG 5, 1280x704 at 24 fps.
-    "ti2v-5b": Preset("ti2v-5b", steps=50, guidance_scale=5.0, render_divisor=1, decode_share=0.1,
-                      device="cuda", weights_env="WAN_WEIGHTS_DIR", compile=True),
+    "ti2v-5b": Preset(
+        "ti2v-5b",
+        steps=50,
+        guidance_scale=5.0,
+        render_divisor=1,
+        decode_share=0.1,
+        device="cuda",
+        weights_env="WAN_WEIGHTS_DIR",
+        compile=True,
+    ),
     # Opt-in only: half the denoising steps, about twice as fast, visibly softer detail and motion.
-    "ti2v-5b-draft": Preset("ti2v-5b-draft", steps=25, guidance_scale=5.0, render_divisor=1, decode_share=0.18,
-                            device="cuda", weights_env="WAN_WEIGHTS_DIR", compile=True,
-                            quality_note="draft: 25 of 50 steps, lower quality than the reference settings"),
+    "ti2v-5b-draft": Preset(
+        "ti2v-5b-draft",
+        steps=25,
+        guidance_scale=5.0,
+        render_divisor=1,
+        decode_share=0.18,
+        device="cuda",
+        weights_env="WAN_WEIGHTS_DIR",
+        compile=True,
+        quality_note="draft: 25 of 50 steps, lower quality than the reference settings",
+    ),
 }
 
 

@@ -35,11 +35,13 @@ def load_diffusers_components(weights_dir: str | Path, device: str, full_precisi
     vae_dtype = torch.float32
     # device_map reads the safetensors straight onto the device: no CPU copy of ~21 GB of weights.
     placement = {"device_map": str(device)}
-    transformer = WanTransformer3DModel.from_pretrained(path, subfolder="transformer", torch_dtype=transformer_dtype,
-                                                        **placement)
+    transformer = WanTransformer3DModel.from_pretrained(
+        path, subfolder="transformer", torch_dtype=transformer_dtype, **placement
+    )
     vae = AutoencoderKLWan.from_pretrained(path, subfolder="vae", torch_dtype=vae_dtype, **placement)
-    text_encoder = UMT5EncoderModel.from_pretrained(path, subfolder="text_encoder", dtype=text_encoder_dtype,
-                                                    **placement)
+    text_encoder = UMT5EncoderModel.from_pretrained(
+        path, subfolder="text_encoder", dtype=text_encoder_dtype, **placement
+    )
     tokenizer = AutoTokenizer.from_pretrained(path, subfolder="tokenizer")
     # TI2V-5B samples 720p with UniPC flow matching, shift 5; keep the shipped config's other settings.
     flow = {"prediction_type": "flow_prediction", "use_flow_sigmas": True, "flow_shift": 5.0}
@@ -50,8 +52,13 @@ def load_diffusers_components(weights_dir: str | Path, device: str, full_precisi
         scheduler = UniPCMultistepScheduler(**flow)
     for module in (transformer, vae, text_encoder):
         module.to(device).eval().requires_grad_(False)
-    return {"tokenizer": tokenizer, "text_encoder": text_encoder, "vae": vae,
-            "transformer": transformer, "scheduler": scheduler}
+    return {
+        "tokenizer": tokenizer,
+        "text_encoder": text_encoder,
+        "vae": vae,
+        "transformer": transformer,
+        "scheduler": scheduler,
+    }
 
 
 def save_diffusers_components(components: dict, weights_dir: str | Path) -> Path:
