@@ -1,0 +1,93 @@
+"""What a caller may ask for: the validated request bodies, bounded by the contract numbers."""
+
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator
+
+from shared.domain.contract import (
+    DEFAULT_ASPECT_RATIO,
+    DURATIONS_SEC,
+    MAX_SEED,
+    MIN_SEED,
+    NEGATIVE_PROMPT_MAX_CHARS,
+    PROMPT_MAX_CHARS,
+)
+
+IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9._:\-]{1,200}$")
+AspectRatio = Literal["16:9", "9:16"]  # the keys of contract.CLIP_SIZES; a unit test keeps them equal
+Duration = Literal[5, 10, 15]  # contract.DURATIONS_SEC, likewise
+
+
+def _longer_than(field: str, limit: int, value: str | None) -> str | None:
+    if value is not None and len(value) > limit:
+        raise ValueError(f"{field} is longer than {limit} characters.")
+    return value
+
+
+class CreateJobRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    prompt: str = Field(min_length=1)
+    negativePrompt: str | None = None
+    imageKey: str | None = None
+    durationSec: Duration
+    seed: int | None = Field(default=None, ge=MIN_SEED, le=MAX_SEED)
+    aspectRatio: AspectRatio = DEFAULT_ASPECT_RATIO
+
+    @field_validator("durationSec", mode="before")
+    @classmethod
+    def _whole_seconds(cls, value: object) -> object:
+        if isinstance(value, bool) or not isinstance(value, int) or value not in DURATIONS_SEC:
+            raise ValueError("durationSec must be 5, 10 or 15")
+        return value
+
+    @field_validator("seed", mode="before")
+    @classmethod
+    def _integer_seed(cls, value: object) -> object:
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+            raise ValueError("seed must be a whole number")
+        return value
+
+    @field_validator("prompt")
+    @classmethod
+    def _prompt_length(cls, value: str) -> str | None:
+        return _longer_than("prompt", PROMPT_MAX_CHARS, value)
+
+    @field_validator("negativePrompt")
+    @classmethod
+    def _negative_prompt_length(cls, value: str | None) -> str | None:
+        return _longer_than("negativePrompt", NEGATIVE_PROMPT_MAX_CHARS, value)
+
+
+class UploadRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    contentType: str
+    sizeBytes: int = Field(gt=0)
+
+
+class CreditAdjustment(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    delta: int
+    reason: str = Field(min_length=3, max_length=500)
+
+    @field_validator("delta", mode="before")
+    @classmethod
+    def _nonzero_integer(cls, value: object) -> object:
+        if isinstance(value, bool) or not isinstance(value, int) or value == 0:
+            raise ValueError("delta must be a non-zero whole number of credits")
+        return value
+
+
+class SubscribeRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    planId: str = Field(min_length=1, max_length=40)
+
+
+class TopupRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    credits: StrictInt

@@ -1,0 +1,234 @@
+"""Every JSON body the API answers with, as pydantic models (camelCase, the wire names).
+
+A body is written with the fields that were given (`exclude_unset`), so an optional field that does not apply
+is left out, while a field given as None is written as null. Times are ISO 8601 strings.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+
+class Answer(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# -- errors -------------------------------------------------------------------------------------------------
+class ErrorDetail(Answer):
+    code: str
+    message: str
+    field: str | None = None
+
+
+class ErrorBody(Answer):
+    error: ErrorDetail
+
+
+# -- jobs ---------------------------------------------------------------------------------------------------
+class JobCreated(Answer):
+    jobId: str
+    status: str
+    creditsReserved: int
+    creditsRemaining: int
+
+
+class JobErrorView(Answer):
+    code: str
+    message: str
+
+
+class JobView(Answer):
+    jobId: str
+    status: str
+    stage: str | None
+    progress: float
+    prompt: str
+    negativePrompt: str | None
+    imageKey: str | None
+    durationSec: int
+    aspectRatio: str | None
+    width: int | None
+    height: int | None
+    fps: int | None
+    seed: int
+    creditsUsed: int
+    creditsRefunded: int
+    createdAt: str | None
+    startedAt: str | None
+    finishedAt: str | None
+    expiresAt: str | None
+    queuePosition: int | None = None
+    etaSec: int | None = None
+    error: JobErrorView | None = None
+    videoUrl: str | None = None
+    downloadUrl: str | None = None
+    posterUrl: str | None = None
+    userId: str | None = None  # admin views only
+
+
+class JobList(Answer):
+    jobs: list[JobView]
+    nextCursor: str | None
+
+
+# -- credits ------------------------------------------------------------------------------------------------
+class Balance(Answer):
+    credits: int
+    reserved: int
+    plan: str | None
+    renewsAt: str | None
+
+
+class LedgerEntryView(Answer):
+    id: str
+    kind: str
+    amount: int
+    createdAt: str
+    jobId: str | None = None
+    paymentId: str | None = None
+    reason: str | None = None
+
+
+class LedgerPage(Answer):
+    entries: list[LedgerEntryView]
+    nextCursor: str | None
+
+
+# -- uploads ------------------------------------------------------------------------------------------------
+class UploadTarget(Answer):
+    imageKey: str
+    uploadUrl: str
+    expiresAt: str
+
+
+# -- plans and payments -------------------------------------------------------------------------------------
+class PlanView(Answer):
+    id: str
+    name: str
+    creditsPerMonth: int
+    priceUsdCents: int
+    priceMinor: int
+    currency: str
+
+
+class TopupTerms(Answer):
+    priceMinorPerCredit: int
+    currency: str
+    usdCentsPerCredit: int
+    minCredits: int
+    maxCredits: int
+
+
+class DurationPrice(Answer):
+    durationSec: int
+    credits: int
+
+
+class UploadLimits(Answer):
+    contentTypes: list[str]
+    maxBytes: int
+
+
+class JobLimits(Answer):
+    promptMaxChars: int
+    durations: list[DurationPrice]
+    aspectRatios: list[str]
+    maxActiveJobs: int
+    upload: UploadLimits
+    videoTtlHours: int
+    maxSeed: int
+
+
+class PlanListing(Answer):
+    plans: list[PlanView]
+    topup: TopupTerms
+    creditPolicy: str
+    jobLimits: JobLimits
+    paymentsEnabled: bool
+
+
+class PaymentStarted(Answer):
+    paymentId: str
+    redirectUrl: str | None
+
+
+class PaymentView(Answer):
+    paymentId: str
+    status: str
+    purpose: str
+    credits: int
+    amountMinor: int
+    currency: str
+    createdAt: str
+    planId: str | None = None
+    period: str | None = None
+    redirectUrl: str | None = None
+    failureReason: str | None = None
+
+
+# -- admin --------------------------------------------------------------------------------------------------
+class DayCount(Answer):
+    date: str
+    total: int
+    failed: int
+
+
+class RevenueRow(Answer):
+    planId: str
+    name: str
+    subscribers: int
+    revenueMinor: int
+    gpuSeconds: float
+    gpuCostMinor: int
+    currency: str
+
+
+class AdminOverview(Answer):
+    users: int
+    jobsByStatus: dict[str, int]
+    failureRatio: float
+    creditsBurned: int
+    gpuSeconds: float
+    gpuCostUsd: float
+    jobsPerDay: list[DayCount]
+    revenue: list[RevenueRow]
+
+
+class AdminUser(Answer):
+    uid: str
+    email: str | None
+    credits: int
+    reserved: int
+    activeJobs: int
+    plan: str | None
+    createdAt: str | None
+
+
+class AdminUserPage(Answer):
+    users: list[AdminUser]
+    nextCursor: str | None
+
+
+class CreditsAfterAdjustment(Answer):
+    credits: int
+
+
+# -- health and internal calls ------------------------------------------------------------------------------
+class Health(Answer):
+    ok: bool
+
+
+class DispatchOutcome(Answer):
+    jobId: str
+    outcome: str
+
+
+class TaskCounts(Answer):
+    ok: bool
+    counts: dict[str, int]
+
+
+class WebhookOutcome(Answer):
+    ok: bool
+    outcome: str | None = None
+    effect: str | None = None
