@@ -1,17 +1,17 @@
-"""Job input of the worker contract (DESIGN §7), validated with pydantic."""
+"""The worker's job input: what the dispatcher sends as a RunPod job's `input`, validated with pydantic.
+
+Durations, fps, clip sizes, the seed range and the prompt limits come from shared/domain/contract.py, the
+one definition the API validates requests with too; the image carries that file alone (worker/Dockerfile).
+"""
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError, field_validator, model_validator
 
+from shared.domain import contract
 from worker.errors import InvalidInput
-
-# The two clip sizes the service sells (16:9 and 9:16 at 720p).
-CLIP_SIZES = ((1280, 704), (704, 1280))
-MAX_PROMPT_CHARS = 5000
-MAX_SEED = 2**63 - 1
 
 
 class OutputTarget(BaseModel):
@@ -30,15 +30,30 @@ class JobInput(BaseModel):
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
 
     jobId: str = Field(min_length=1, max_length=200)
-    prompt: str = Field(min_length=1, max_length=MAX_PROMPT_CHARS)
-    negativePrompt: str | None = Field(default=None, max_length=MAX_PROMPT_CHARS)
+    prompt: str = Field(min_length=1, max_length=contract.PROMPT_MAX_CHARS)
+    negativePrompt: str | None = Field(default=None, max_length=contract.NEGATIVE_PROMPT_MAX_CHARS)
     imageUrl: str | None = None
-    durationSec: Literal[5, 10, 15]
-    seed: StrictInt = Field(ge=0, le=MAX_SEED)
+    durationSec: StrictInt
+    seed: StrictInt = Field(ge=contract.MIN_SEED, le=contract.MAX_SEED)
     width: StrictInt
     height: StrictInt
-    fps: StrictInt = Field(default=24, ge=1, le=60)
+    fps: StrictInt = contract.FPS
     output: OutputTarget
+
+    @field_validator("durationSec")
+    @classmethod
+    def _sold_duration(cls, value: int) -> int:
+        if value not in contract.DURATIONS_SEC:
+            *rest, last = contract.DURATIONS_SEC
+            raise ValueError(f"must be {', '.join(map(str, rest))} or {last} seconds")
+        return value
+
+    @field_validator("fps")
+    @classmethod
+    def _native_fps(cls, value: int) -> int:
+        if value != contract.FPS:
+            raise ValueError(f"must be {contract.FPS}")
+        return value
 
     @field_validator("imageUrl")
     @classmethod
@@ -50,10 +65,11 @@ class JobInput(BaseModel):
         return value
 
     @model_validator(mode="after")
-    def _known_size(self) -> "JobInput":
-        if (self.width, self.height) not in CLIP_SIZES:
-            sizes = " or ".join(f"{w}x{h}" for w, h in CLIP_SIZES)
-            raise ValueError(f"width x height must be {sizes}, got {self.width}x{self.height}")
+    def _known_size(self) -> JobInput:
+        sizes = tuple(contract.CLIP_SIZES.values())
+        if (self.width, self.height) not in sizes:
+            named = " or ".join(f"{w}x{h}" for w, h in sizes)
+            raise ValueError(f"width x height must be {named}, got {self.width}x{self.height}")
         return self
 
 

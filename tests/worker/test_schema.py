@@ -1,7 +1,8 @@
-"""Job input validation (DESIGN §7): good input parses, bad input names the field."""
+"""Job input validation: good input parses, bad input names the field."""
 
 import pytest
 
+from shared.domain import contract
 from worker.errors import InvalidInput
 from worker.schema import parse_job_input
 
@@ -37,11 +38,15 @@ def test_empty_optional_fields_mean_absent():
         ({"durationSec": 7}, "durationSec"),
         ({"durationSec": "5"}, "durationSec"),
         ({"prompt": "   "}, "prompt"),
-        ({"prompt": "x" * 5001}, "prompt"),
-        ({"seed": -1}, "seed"),
+        ({"prompt": "x" * (contract.PROMPT_MAX_CHARS + 1)}, "prompt"),
+        ({"negativePrompt": "x" * (contract.NEGATIVE_PROMPT_MAX_CHARS + 1)}, "negativePrompt"),
+        ({"seed": contract.MIN_SEED - 1}, "seed"),
+        ({"seed": contract.MAX_SEED + 1}, "seed"),
         ({"seed": "12"}, "seed"),
         ({"width": 1920, "height": 1080}, "width x height"),
         ({"fps": 0}, "fps"),
+        ({"fps": contract.FPS + 6}, "fps"),
+        ({"durationSec": True}, "durationSec"),
         ({"imageUrl": "file:///etc/passwd"}, "imageUrl"),
         ({"output": {"bucket": "b", "videoKey": "v"}}, "output.posterKey"),
         ({"jobId": None}, "jobId"),
