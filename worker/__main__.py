@@ -14,10 +14,8 @@ import sys
 import time
 from pathlib import Path
 
+from shared.domain.contract import CLIP_SIZES, DEFAULT_ASPECT_RATIO, DURATIONS_SEC, FPS, MAX_SEED, MIN_SEED
 from worker.errors import WorkerError
-from worker.schema import CLIP_SIZES
-
-ASPECTS = {"16:9": CLIP_SIZES[0], "9:16": CLIP_SIZES[1]}
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -36,13 +34,13 @@ def build_parser() -> argparse.ArgumentParser:
     gen = commands.add_parser("generate", help="render a clip to a local MP4")
     gen.add_argument("--prompt", required=True)
     gen.add_argument("--negative-prompt", default=None, help="default: Wan's official negative prompt")
-    gen.add_argument("--duration", type=int, choices=(5, 10, 15), default=5, help="seconds")
+    gen.add_argument("--duration", type=int, choices=DURATIONS_SEC, default=DURATIONS_SEC[0], help="seconds")
     gen.add_argument("--out", type=Path, required=True, help="MP4 path; the poster goes next to it as .jpg")
     gen.add_argument("--image", type=Path, default=None, help="first frame (image-to-video)")
     gen.add_argument("--preset", default=None, help="tiny or ti2v-5b (default: WAN_PRESET or tiny)")
     gen.add_argument("--seed", type=int, default=None, help="default: random")
-    gen.add_argument("--aspect", choices=tuple(ASPECTS), default="16:9")
-    gen.add_argument("--fps", type=int, default=24)
+    gen.add_argument("--aspect", choices=tuple(CLIP_SIZES), default=DEFAULT_ASPECT_RATIO)
+    gen.add_argument("--fps", type=int, default=FPS)
     gen.add_argument("--steps", type=int, default=None, help="denoising steps (default: the preset's)")
     gen.add_argument("--size", type=_size, default=None, help="render size WxH, overriding the preset's")
     return parser
@@ -58,7 +56,7 @@ def generate(args: argparse.Namespace) -> dict:
         os.environ["WAN_PRESET"] = args.preset
     from worker.handler import get_generator
 
-    seed = args.seed if args.seed is not None else random.randrange(2**31)
+    seed = args.seed if args.seed is not None else random.randint(MIN_SEED, MAX_SEED)
     image = decode_image(args.image.read_bytes()) if args.image else None
     timings: dict[str, float] = {}
     started = time.monotonic()
@@ -68,7 +66,7 @@ def generate(args: argparse.Namespace) -> dict:
         from worker.pipeline import ClipRequest
 
         timings["loading"] = round(time.monotonic() - started, 3)
-        width, height = args.size or generator.render_size(*ASPECTS[args.aspect])
+        width, height = args.size or generator.render_size(*CLIP_SIZES[args.aspect])
 
         def on_progress(stage: str, fraction: float, eta: float | None) -> None:
             bar.set_description_str(stage)

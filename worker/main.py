@@ -12,8 +12,8 @@ import time
 
 import runpod
 
+from shared.domain.contract import CLIP_SIZES, DEFAULT_ASPECT_RATIO
 from worker.handler import get_generator, handler
-from worker.schema import CLIP_SIZES
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +37,7 @@ def preload() -> None:
         # Builds the compiled transformer kernels now (from TORCHINDUCTOR_CACHE_DIR when a previous worker
         # left them there) rather than during the first user's job. Both clip sizes share them.
         try:
-            generator.warm_up(*generator.render_size(*CLIP_SIZES[0]))
+            generator.warm_up(*generator.render_size(*CLIP_SIZES[DEFAULT_ASPECT_RATIO]))
         except Exception:
             log.exception("warm-up failed; the first job compiles instead")
     log.info("worker ready: model loaded in %.1f s, warmed up in %.1f s", loaded - started, time.monotonic() - loaded)

@@ -7,12 +7,13 @@ import os
 from dataclasses import dataclass, replace
 from typing import Mapping
 
+from shared.domain import contract
 from worker.errors import InternalError
 
 SEGMENT_SECONDS = 5
 # 5 s at 24 fps plus one: Wan's VAE packs 4 frames per latent after the first (4k + 1).
-FRAMES_PER_SEGMENT = 121
-NATIVE_FPS = 24
+FRAMES_PER_SEGMENT = contract.FRAMES_PER_SEGMENT
+NATIVE_FPS = contract.FPS
 # Render sizes must divide by the VAE stride (16) times the transformer patch (2).
 SIZE_MULTIPLE = 32
 
