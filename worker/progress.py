@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 import time
-from typing import Any, Callable, TextIO
+from typing import Any, Callable
 
 log = logging.getLogger(__name__)
 
@@ -83,17 +82,5 @@ def runpod_sink(job: dict[str, Any]) -> Sink:
 
     def send(payload: dict[str, Any]) -> None:
         runpod.serverless.progress_update(job, payload)
-
-    return send
-
-
-def json_lines_sink(stream: TextIO) -> Sink:
-    """Write {"type": "progress", "data": payload} lines (the local exec protocol)."""
-    lock = threading.Lock()
-
-    def send(payload: dict[str, Any]) -> None:
-        with lock:
-            stream.write(json.dumps({"type": "progress", "data": payload}) + "\n")
-            stream.flush()
 
     return send
