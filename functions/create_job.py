@@ -4,7 +4,7 @@ import functions_framework
 
 from shared.container import services
 from shared.http import Endpoint, json_body, json_response, parse
-from shared.models import CreateJobRequest
+from shared.domain.requests import CreateJobRequest
 
 endpoint = Endpoint("create_job")
 

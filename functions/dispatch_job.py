@@ -4,6 +4,7 @@ import functions_framework
 
 from shared import errors
 from shared.container import services
+from shared.domain import responses
 from shared.http import Endpoint, json_body, json_response
 
 endpoint = Endpoint("dispatch_job")
@@ -16,7 +17,7 @@ def dispatch(request):
     job_id = json_body(request).get("jobId")
     if not isinstance(job_id, str) or not job_id:
         raise errors.InvalidArgument("jobId is required.", field="jobId")
-    return json_response({"jobId": job_id, "outcome": app.lifecycle.dispatch(job_id)})
+    return json_response(responses.DispatchOutcome(jobId=job_id, outcome=app.lifecycle.dispatch(job_id)))
 
 
 @functions_framework.http

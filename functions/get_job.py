@@ -13,8 +13,8 @@ def one(request, job_id):
     app = services()
     user = app.users.user(request)
     # Progress lives with the GPU backend; refresh pulls it when the stored copy is stale.
-    data = app.lifecycle.refresh(job_id, app.jobs.owned(user.uid, job_id))
-    return json_response(app.jobs.view(job_id, data))
+    job = app.lifecycle.refresh(app.jobs.owned(user.uid, job_id))
+    return json_response(app.jobs.view(job))
 
 
 @endpoint.route("/api/jobs")

@@ -2,6 +2,7 @@
 
 import functions_framework
 
+from shared.domain import responses
 from shared.http import Endpoint, json_response
 
 endpoint = Endpoint("health")
@@ -9,7 +10,7 @@ endpoint = Endpoint("health")
 
 @endpoint.route("/api/healthz")
 def ok(request):
-    return json_response({"ok": True})
+    return json_response(responses.Health(ok=True))
 
 
 @functions_framework.http

@@ -4,6 +4,7 @@
 import functions_framework
 
 from shared.container import services
+from shared.domain import responses
 from shared.http import Endpoint, json_response
 
 endpoint = Endpoint("runpod_webhook")
@@ -14,7 +15,7 @@ def receive(request):
     app = services()
     body = request.get_json(silent=True, force=True)
     outcome = app.lifecycle.on_webhook(request.args.get("token"), body if isinstance(body, dict) else {})
-    return json_response({"ok": True, "outcome": outcome})
+    return json_response(responses.WebhookOutcome(ok=True, outcome=outcome))
 
 
 @functions_framework.http

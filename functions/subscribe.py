@@ -7,7 +7,7 @@ import functions_framework
 
 from shared.container import services
 from shared.http import Endpoint, json_body, json_response, parse
-from shared.models import SubscribeRequest, TopupRequest
+from shared.domain.requests import SubscribeRequest, TopupRequest
 
 endpoint = Endpoint("subscribe")
 

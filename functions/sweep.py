@@ -3,6 +3,7 @@
 import functions_framework
 
 from shared.container import services
+from shared.domain import responses
 from shared.http import Endpoint, json_response
 
 endpoint = Endpoint("sweep")
@@ -12,7 +13,7 @@ endpoint = Endpoint("sweep")
 def run(request):
     app = services()
     app.internal.check(request)
-    return json_response({"ok": True, "counts": app.sweeper.run()})
+    return json_response(responses.TaskCounts(ok=True, counts=app.sweeper.run()))
 
 
 @functions_framework.http

@@ -10,6 +10,7 @@ import functions_framework
 
 from shared import errors
 from shared.container import services
+from shared.domain import responses
 from shared.http import Endpoint, json_response
 
 endpoint = Endpoint("truelayer_webhook")
@@ -29,7 +30,7 @@ def receive(request):
         raise errors.InvalidArgument("The webhook body is not JSON.") from None
     if not isinstance(event, dict):
         raise errors.InvalidArgument("The webhook body must be a JSON object.")
-    return json_response({"ok": True, "effect": app.payment_events.handle(event)})
+    return json_response(responses.WebhookOutcome(ok=True, effect=app.payment_events.handle(event)))
 
 
 @functions_framework.http

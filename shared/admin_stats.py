@@ -13,11 +13,14 @@ from google.cloud import firestore
 
 from shared import store
 from shared.config import Settings
-from shared.models import JobStatus
-from shared.pricing import PLAN_DEFINITIONS, to_minor
+from shared.domain import responses
+from shared.domain.jobs import SETTLED, JobStatus
+from shared.domain.payments import GRANTED_STATUSES
+from shared.domain.pricing import PLAN_DEFINITIONS, gpu_cost_minor
+from shared.services.catalog import exchange
 
-SETTLED = [JobStatus.DONE.value, JobStatus.EXPIRED.value]
-GRANTED_PAYMENTS = ["executed", "settled"]  # the states in which a payment's credits were granted
+SETTLED_STATES = [status.value for status in SETTLED]
+GRANTED_PAYMENTS = [status.value for status in GRANTED_STATUSES]
 DAYS = 14
 TOPUP_ROW = ("topup", "Top-ups")
 PARALLEL_QUERIES = 8
@@ -44,19 +47,7 @@ def _where(query, field: str, op: str, value):
     return query.where(filter=firestore.FieldFilter(field, op, value))
 
 
-def gpu_cost_usd(gpu_seconds: float, settings: Settings) -> float:
-    """GPU seconds at the operator's price, rounded to cents."""
-    cost = Decimal(str(gpu_seconds)) * settings.gpu_cost_per_second_usd
-    return float(cost.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
-
-
-def gpu_cost_minor(gpu_seconds: float, settings: Settings) -> int:
-    """GPU seconds at the operator's price in minor units of the settlement currency (no markup; rounded up)."""
-    usd_cents = Decimal(str(gpu_seconds)) * settings.gpu_cost_per_second_usd * 100
-    return to_minor(usd_cents, settings, markup=False)
-
-
-def jobs_per_day(db: firestore.Client, now: dt.datetime, days: int = DAYS) -> list[dict]:
+def jobs_per_day(db: firestore.Client, now: dt.datetime, days: int = DAYS) -> list[responses.DayCount]:
     """Jobs created on each of the last `days` UTC days (today included), oldest first, and how many failed."""
     today = now.astimezone(dt.timezone.utc).date()
     starts = [
@@ -71,16 +62,16 @@ def jobs_per_day(db: firestore.Client, now: dt.datetime, days: int = DAYS) -> li
         batch[(start, "failed")] = (_where(created, "status", "==", JobStatus.FAILED.value), {"n": ("count", None)})
     counts = aggregate_all(batch)
     return [
-        {
-            "date": start.date().isoformat(),
-            "total": int(counts[(start, "total")]["n"]),
-            "failed": int(counts[(start, "failed")]["n"]),
-        }
+        responses.DayCount(
+            date=start.date().isoformat(),
+            total=int(counts[(start, "total")]["n"]),
+            failed=int(counts[(start, "failed")]["n"]),
+        )
         for start in starts
     ]
 
 
-def revenue(db: firestore.Client, settings: Settings) -> list[dict]:
+def revenue(db: firestore.Client, settings: Settings) -> list[responses.RevenueRow]:
     """Per plan and for top-ups: subscribers, money taken, and the GPU time (and its cost) of the plan's users.
 
     Money counts payments whose credits were granted, in the current settlement currency. GPU time counts
@@ -92,7 +83,7 @@ def revenue(db: firestore.Client, settings: Settings) -> list[dict]:
     for plan in PLAN_DEFINITIONS:
         batch[(plan.id, "users")] = (_where(store.users(db), "plan", "==", plan.id), {"n": ("count", None)})
         batch[(plan.id, "money")] = (_where(granted, "planId", "==", plan.id), {"n": ("sum", "amountMinor")})
-        settled = _where(_where(store.jobs(db), "plan", "==", plan.id), "status", "in", SETTLED)
+        settled = _where(_where(store.jobs(db), "plan", "==", plan.id), "status", "in", SETTLED_STATES)
         batch[(plan.id, "gpu")] = (settled, {"n": ("sum", "gpuSeconds")})
     batch[(TOPUP_ROW[0], "money")] = (_where(granted, "purpose", "==", "topup"), {"n": ("sum", "amountMinor")})
     figures = aggregate_all(batch)
@@ -101,14 +92,14 @@ def revenue(db: firestore.Client, settings: Settings) -> list[dict]:
     for plan_id, name in [(plan.id, plan.name) for plan in PLAN_DEFINITIONS] + [TOPUP_ROW]:
         gpu_seconds = float(figures.get((plan_id, "gpu"), {"n": 0})["n"])
         rows.append(
-            {
-                "planId": plan_id,
-                "name": name,
-                "subscribers": int(figures.get((plan_id, "users"), {"n": 0})["n"]),
-                "revenueMinor": int(figures[(plan_id, "money")]["n"]),
-                "gpuSeconds": round(gpu_seconds, 1),
-                "gpuCostMinor": gpu_cost_minor(gpu_seconds, settings),
-                "currency": currency,
-            }
+            responses.RevenueRow(
+                planId=plan_id,
+                name=name,
+                subscribers=int(figures.get((plan_id, "users"), {"n": 0})["n"]),
+                revenueMinor=int(figures[(plan_id, "money")]["n"]),
+                gpuSeconds=round(gpu_seconds, 1),
+                gpuCostMinor=gpu_cost_minor(gpu_seconds, settings.gpu_cost_per_second_usd, exchange(settings)),
+                currency=currency,
+            )
         )
     return rows

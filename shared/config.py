@@ -62,8 +62,6 @@ class Settings(BaseModel):
     renewal_grace_days: int = Field(default=7, ge=0)
 
     max_active_jobs: int = Field(default=5, ge=1)
-    prompt_max_chars: int = Field(default=2000, ge=1)
-    upload_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1)
     video_ttl_hours: int = Field(default=24, ge=1)
 
     # The operator's GPU price per second in US dollars (default: RunPod serverless H100, flex workers);

@@ -18,6 +18,12 @@ class Services:
         return store.make_client(self.settings.project_id)
 
     @functools.cached_property
+    def store(self):
+        from shared.adapters.firestore import FirestoreStore
+
+        return FirestoreStore(self.db)
+
+    @functools.cached_property
     def objects(self):
         from shared import storage
 
@@ -59,43 +65,43 @@ class Services:
 
     @functools.cached_property
     def credits(self):
-        from shared.credits import CreditService
+        from shared.services.credits import CreditService
 
-        return CreditService(self.db)
+        return CreditService(self.store)
 
     @functools.cached_property
     def jobs(self):
-        from shared.jobs import JobService
+        from shared.services.jobs import JobService
 
-        return JobService(self.db, self.settings, self.objects, self.queue, self.gpu)
+        return JobService(self.store, self.settings, self.objects, self.queue, self.gpu)
 
     @functools.cached_property
     def lifecycle(self):
-        from shared.lifecycle import JobLifecycle
+        from shared.services.lifecycle import JobLifecycle
 
-        return JobLifecycle(self.db, self.settings, self.objects, self.gpu, self.tokens)
+        return JobLifecycle(self.store, self.settings, self.objects, self.gpu, self.tokens)
 
     @functools.cached_property
     def sweeper(self):
-        from shared.sweep import Sweeper
+        from shared.services.sweep import Sweeper
 
-        return Sweeper(self.db, self.lifecycle, self.queue, self.objects)
+        return Sweeper(self.store, self.lifecycle, self.queue, self.objects)
 
     @functools.cached_property
     def uploads(self):
-        from shared.uploads import UploadService
+        from shared.services.uploads import UploadService
 
-        return UploadService(self.objects, self.settings.upload_max_bytes)
+        return UploadService(self.objects)
 
     @functools.cached_property
     def admin(self):
-        from shared.admin import AdminService
+        from shared.services.admin import AdminService
 
         return AdminService(self.db, self.credits, self.settings)
 
     @functools.cached_property
     def catalog(self):
-        from shared.pricing import PlanCatalog
+        from shared.services.catalog import PlanCatalog
 
         return PlanCatalog(self.db, self.settings)
 

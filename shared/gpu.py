@@ -4,36 +4,16 @@ Locally the same client talks to the local GPU runner, which speaks the same wir
 retried (a retry could start a second execution); status and cancel are idempotent and are.
 """
 
-import dataclasses
-
 import requests
 from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_exponential
 
 from shared import errors
 from shared.log import get_logger
+from shared.services.ports import BackendJob, JobUnknown
 
 log = get_logger("gpu")
 
-TERMINAL = frozenset({"COMPLETED", "FAILED", "CANCELLED", "TIMED_OUT"})
 TIMEOUT_SEC = 10
-
-
-class JobUnknown(Exception):
-    """The backend has no record of the job: never started, purged (RunPod keeps results 30 min) or lost."""
-
-
-@dataclasses.dataclass(frozen=True)
-class BackendJob:
-    id: str
-    status: str  # IN_QUEUE | IN_PROGRESS | COMPLETED | FAILED | CANCELLED | TIMED_OUT
-    output: object = None
-    error: object = None
-    delay_ms: int | None = None
-    execution_ms: int | None = None
-
-    @property
-    def terminal(self) -> bool:
-        return self.status in TERMINAL
 
 
 _transient = retry(

@@ -17,7 +17,10 @@ log = get_logger("http")
 MAX_JSON_BYTES = 64 * 1024
 
 
-def json_response(body: dict, status: int = 200, headers: dict | None = None) -> flask.Response:
+def json_response(body: pydantic.BaseModel | dict, status: int = 200, headers: dict | None = None) -> flask.Response:
+    """A JSON answer; a response model is written with the fields it was given (see shared.domain.responses)."""
+    if isinstance(body, pydantic.BaseModel):
+        body = body.model_dump(mode="json", exclude_unset=True)
     response = flask.make_response(flask.json.dumps(body), status)
     response.headers["Content-Type"] = "application/json"
     response.headers["Cache-Control"] = "no-store"

@@ -12,13 +12,14 @@ import logging
 from google.cloud import firestore
 
 from shared import errors, store
-from shared.credits import Ledger
-from shared.models import utcnow
-from shared.payments import STATUS_RANK, Purchase, period_end
+from shared.adapters.firestore import FirestoreTransaction
+from shared.domain import credits
+from shared.domain.clock import utcnow
+from shared.domain.payments import PaymentStatus, Purchase, SubscriptionStatus, advance, period_end
 
 log = logging.getLogger(__name__)
 
-GRANTING = {"payment_executed": "executed", "payment_settled": "settled"}
+GRANTING = {"payment_executed": PaymentStatus.EXECUTED, "payment_settled": PaymentStatus.SETTLED}
 MANDATE_EVENTS = {"mandate_authorized", "mandate_revoked", "mandate_failed"}
 
 
@@ -54,25 +55,29 @@ class PaymentEvents:
                 # A second payment for a period already paid (two tabs, say): the money was taken, so its
                 # credits are granted too, under an id of its own; the period itself is not extended twice.
                 entry_id = f"{entry_id}:{payment_id}"
-                purchase = Purchase("topup", purchase.credits, purchase.amount_minor, purchase.currency)
-            ledger = Ledger(self.db, tx)
+                purchase = purchase.as_extra_topup()
+            ledger = FirestoreTransaction(self.db, tx)
             account = ledger.account(uid)
-            granted = ledger.has_entry(uid, entry_id)
+            granted = ledger.entry(uid, entry_id) is not None
             user_ref = store.users(self.db).document(uid)
             subscription = (user_ref.get(transaction=tx).to_dict() or {}).get("subscription") or {}
             now = self.clock()
             updates: dict = {"updatedAt": now}
             if kind in GRANTING:
-                updates["status"] = _advance(payment["status"], GRANTING[kind])
+                updates["status"] = advance(payment["status"], GRANTING[kind])
                 effect = "already_granted"
                 if not granted:
-                    ledger.grant(account, entry_id, entry_kind, purchase.credits, paymentId=payment_id)
+                    entry = credits.grant(account, entry_id, entry_kind, purchase.credits, now, payment_id=payment_id)
+                    ledger.record(account, entry)
                     updates.update(grantedEntryId=entry_id, grantedAt=now)
                     effect = "granted"
-                    if purchase.plan_id:
+                    if purchase.plan_id and purchase.period:
                         renews_at = period_end(purchase.period)
                         subscription.update(
-                            planId=purchase.plan_id, status="active", periodStart=purchase.period, pendingRenewal=None
+                            planId=purchase.plan_id,
+                            status=SubscriptionStatus.ACTIVE.value,
+                            periodStart=purchase.period,
+                            pendingRenewal=None,
                         )
                         tx.set(
                             user_ref,
@@ -83,12 +88,16 @@ class PaymentEvents:
                 effect = "already_granted" if granted else "failed"
                 if not granted:
                     updates.update(
-                        status=_advance(payment["status"], "failed"),
+                        status=advance(payment["status"], PaymentStatus.FAILED),
                         failureReason=str(event.get("failure_reason") or "unknown"),
                     )
                     pending = subscription.get("pendingRenewal") or {}
                     if pending.get("paymentId") == payment_id:
-                        tx.set(user_ref, {"subscription": {**subscription, "status": "payment_failed"}}, merge=True)
+                        tx.set(
+                            user_ref,
+                            {"subscription": {**subscription, "status": SubscriptionStatus.PAYMENT_FAILED.value}},
+                            merge=True,
+                        )
             tx.set(payment_ref, updates, merge=True)
             return effect
 
@@ -158,7 +167,3 @@ class PaymentEvents:
             return effect
 
         return store.run_transaction(self.db, once)
-
-
-def _advance(current: str, new: str) -> str:
-    return new if STATUS_RANK[new] > STATUS_RANK.get(current, 0) else current

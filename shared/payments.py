@@ -7,96 +7,35 @@ return to the app proves nothing: only a verified webhook (`shared.payment_event
 
 from __future__ import annotations
 
-import calendar
-import dataclasses
 import datetime as dt
 import hashlib
 import uuid
+from collections.abc import Callable
+from typing import Any
 
 from google.cloud import firestore
 
 from shared import errors, store
 from shared.config import Settings
-from shared.models import utcnow
-from shared.pricing import PlanCatalog
+from shared.domain import responses
+from shared.domain.clock import utcnow
+from shared.domain.payments import PaymentStatus, Purchase, Purpose, SubscriptionStatus, advance, period_id
+from shared.services.catalog import PlanCatalog
 
-# How far a payment has got; a late or repeated event never moves it back.
-STATUS_RANK = {
-    "creating": 0,
-    "authorization_required": 1,
-    "authorizing": 2,
-    "authorized": 2,
-    "failed": 3,
-    "executed": 4,
-    "settled": 5,
-}
 # TrueLayer's beneficiary reference (shown on the payer's statement), at most 18 characters.
 STATEMENT_REFERENCE = "CINEWEAVE CREDITS"
 NOT_CONFIGURED = "Payments are not configured on this server yet; ask the operator to set the TrueLayer credentials."
 
 
-@dataclasses.dataclass(frozen=True)
-class Purchase:
-    """What a payment buys."""
-
-    purpose: str  # "subscription", "renewal" or "topup"
-    credits: int
-    amount_minor: int
-    currency: str
-    plan_id: str | None = None
-    period: str | None = None  # start date (YYYY-MM-DD) of the plan period the payment pays for
-
-    @classmethod
-    def from_record(cls, record: dict) -> "Purchase":
-        return cls(
-            record["purpose"],
-            record["credits"],
-            record["amountMinor"],
-            record["currency"],
-            record.get("planId"),
-            record.get("period"),
-        )
-
-    def record(self) -> dict:
-        return {
-            "purpose": self.purpose,
-            "credits": self.credits,
-            "amountMinor": self.amount_minor,
-            "currency": self.currency,
-            "planId": self.plan_id,
-            "period": self.period,
-        }
-
-    def ledger_entry(self, uid: str, payment_id: str) -> tuple[str, str]:
-        """(entry id, kind) of the grant this purchase makes: one per plan period, one per top-up."""
-        if self.purpose == "topup":
-            return f"topup:{payment_id}", "topup"
-        return f"grant:{uid}:{self.period}", "grant"
-
-
-def period_id(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.timezone.utc).date().isoformat()
-
-
-def add_month(day: dt.date) -> dt.date:
-    """Same day next month, or the month's last day when it is shorter (Jan 31 → Feb 28/29)."""
-    year, month = (day.year + 1, 1) if day.month == 12 else (day.year, day.month + 1)
-    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def period_end(period: str) -> dt.datetime:
-    start = dt.date.fromisoformat(period)
-    end = add_month(start)
-    return dt.datetime(end.year, end.month, end.day, tzinfo=dt.timezone.utc)
-
-
-def renewal_payment_id(uid: str, period: str) -> str:
-    """Deterministic, so however often the scheduler runs a period gets one payment."""
-    return f"renew-{uid}-{period}"
-
-
 class PaymentService:
-    def __init__(self, db: firestore.Client, settings: Settings, catalog: PlanCatalog, provider, clock=utcnow):
+    def __init__(
+        self,
+        db: firestore.Client,
+        settings: Settings,
+        catalog: PlanCatalog,
+        provider: Any,
+        clock: Callable[[], dt.datetime] = utcnow,
+    ):
         self.db, self.settings, self.catalog, self.provider, self.clock = db, settings, catalog, provider, clock
 
     def require_configured(self) -> None:
@@ -104,35 +43,39 @@ class PaymentService:
         if not self.settings.payments_configured:
             raise errors.Unavailable(NOT_CONFIGURED)
 
-    def subscribe(self, uid: str, email: str | None, plan_id: str, idempotency_key: str | None = None) -> dict:
+    def subscribe(
+        self, uid: str, email: str | None, plan_id: str, idempotency_key: str | None = None
+    ) -> responses.PaymentStarted:
         self.require_configured()
         plan = self.catalog.plan(plan_id)
         user = store.users(self.db).document(uid).get().to_dict() or {}
         subscription = user.get("subscription") or {}
         renews_at = user.get("renewsAt")
-        if subscription.get("status") == "active" and renews_at and renews_at > self.clock():
+        if subscription.get("status") == SubscriptionStatus.ACTIVE and renews_at and renews_at > self.clock():
             raise errors.Conflict(
                 f"You are already on the {user.get('plan')} plan until {renews_at.date()}; it renews by itself."
             )
         purchase = Purchase(
-            "subscription",
-            plan["creditsPerMonth"],
-            plan["priceMinor"],
-            plan["currency"],
-            plan["id"],
+            Purpose.SUBSCRIPTION,
+            plan.creditsPerMonth,
+            plan.priceMinor,
+            plan.currency,
+            plan.id,
             period_id(self.clock()),
         )
         if email:  # renewals run without the user's token and address the payment to this
             store.users(self.db).document(uid).set({"email": email}, merge=True)
         return self.start(uid, email, self._payment_id(uid, idempotency_key), purchase)
 
-    def topup(self, uid: str, email: str | None, credits: int, idempotency_key: str | None = None) -> dict:
+    def topup(
+        self, uid: str, email: str | None, credits: int, idempotency_key: str | None = None
+    ) -> responses.PaymentStarted:
         self.require_configured()
         amount = self.catalog.topup_amount(credits)
-        purchase = Purchase("topup", credits, amount, self.settings.payment_currency)
+        purchase = Purchase(Purpose.TOPUP, credits, amount, self.settings.payment_currency)
         return self.start(uid, email, self._payment_id(uid, idempotency_key), purchase)
 
-    def view(self, uid: str, payment_id: str) -> dict:
+    def view(self, uid: str, payment_id: str) -> responses.PaymentView:
         snap = store.payments(self.db).document(payment_id).get()
         if not snap.exists or snap.get("uid") != uid:
             raise errors.NotFound("No such payment.")
@@ -140,7 +83,7 @@ class PaymentService:
 
     def start(
         self, uid: str, email: str | None, payment_id: str, purchase: Purchase, mandate_id: str | None = None
-    ) -> dict:
+    ) -> responses.PaymentStarted:
         """Record the payment, create it at TrueLayer (idempotent on the payment id) and answer where to pay."""
         ref = store.payments(self.db).document(payment_id)
 
@@ -157,7 +100,7 @@ class PaymentService:
                 {
                     "uid": uid,
                     **purchase.record(),
-                    "status": "creating",
+                    "status": PaymentStatus.CREATING.value,
                     "mandateId": mandate_id,
                     "createdAt": now,
                     "updatedAt": now,
@@ -167,7 +110,7 @@ class PaymentService:
 
         existing = store.run_transaction(self.db, record)
         if existing and existing.get("providerPaymentId"):
-            return {"paymentId": payment_id, "redirectUrl": existing.get("redirectUrl")}
+            return responses.PaymentStarted(paymentId=payment_id, redirectUrl=existing.get("redirectUrl"))
 
         created = self.provider.create_payment(
             idempotency_key=payment_id,
@@ -185,11 +128,7 @@ class PaymentService:
 
         def attach(tx) -> None:
             current = ref.get(transaction=tx).to_dict()
-            status = (
-                created.status
-                if STATUS_RANK.get(created.status, 0) > STATUS_RANK[current["status"]]
-                else current["status"]
-            )
+            status = advance(current["status"], created.status)
             tx.set(
                 ref,
                 {
@@ -202,7 +141,7 @@ class PaymentService:
             )
 
         store.run_transaction(self.db, attach)
-        return {"paymentId": payment_id, "redirectUrl": redirect_url}
+        return responses.PaymentStarted(paymentId=payment_id, redirectUrl=redirect_url)
 
     @staticmethod
     def _payment_id(uid: str, idempotency_key: str | None) -> str:
@@ -211,17 +150,15 @@ class PaymentService:
         return "pay-" + uuid.uuid4().hex
 
 
-def payment_view(payment_id: str, record: dict) -> dict:
-    view = {
-        "paymentId": payment_id,
-        "status": record["status"],
-        "purpose": record["purpose"],
-        "credits": record["credits"],
-        "amountMinor": record["amountMinor"],
-        "currency": record["currency"],
-        "createdAt": record["createdAt"].isoformat(),
-    }
-    for key in ("planId", "period", "redirectUrl", "failureReason"):
-        if record.get(key):
-            view[key] = record[key]
-    return view
+def payment_view(payment_id: str, record: dict[str, Any]) -> responses.PaymentView:
+    optional = {key: record[key] for key in ("planId", "period", "redirectUrl", "failureReason") if record.get(key)}
+    return responses.PaymentView(
+        paymentId=payment_id,
+        status=record["status"],
+        purpose=record["purpose"],
+        credits=record["credits"],
+        amountMinor=record["amountMinor"],
+        currency=record["currency"],
+        createdAt=record["createdAt"].isoformat(),
+        **optional,
+    )

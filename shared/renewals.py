@@ -15,9 +15,10 @@ from google.cloud import firestore
 
 from shared import errors, store
 from shared.config import Settings
-from shared.models import utcnow
-from shared.payments import PaymentService, Purchase, period_id, renewal_payment_id
-from shared.pricing import PlanCatalog
+from shared.domain.clock import utcnow
+from shared.domain.payments import RENEWABLE, Purchase, Purpose, SubscriptionStatus, period_id, renewal_payment_id
+from shared.payments import PaymentService
+from shared.services.catalog import PlanCatalog
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +36,7 @@ class Renewals:
         for snap in due:
             user = snap.to_dict()
             subscription = user.get("subscription") or {}
-            if subscription.get("status") not in ("active", "payment_failed") or not user.get("plan"):
+            if subscription.get("status") not in RENEWABLE or not user.get("plan"):
                 continue
             try:
                 counts[self._renew(snap.id, user, subscription, now)] += 1
@@ -51,22 +52,20 @@ class Renewals:
             return self._lapse(uid, renews_at)
         payment_id = renewal_payment_id(uid, period)
         pending = subscription.get("pendingRenewal") or {}
-        if pending.get("paymentId") == payment_id and subscription.get("status") != "payment_failed":
+        if pending.get("paymentId") == payment_id and subscription.get("status") != SubscriptionStatus.PAYMENT_FAILED:
             return "pending"
         plan = self.catalog.plan(subscription.get("planId") or user["plan"])
-        purchase = Purchase(
-            "renewal", plan["creditsPerMonth"], plan["priceMinor"], plan["currency"], plan["id"], period
-        )
+        purchase = Purchase(Purpose.RENEWAL, plan.creditsPerMonth, plan.priceMinor, plan.currency, plan.id, period)
         mandate_id = subscription.get("mandateId") if subscription.get("mandateStatus") == "authorized" else None
-        if subscription.get("status") == "payment_failed":
+        if subscription.get("status") == SubscriptionStatus.PAYMENT_FAILED:
             # The failed attempt's id is spent; a retry for the same period gets a new payment id.
             payment_id = f"{payment_id}-retry-{int(now.timestamp())}"
         answer = self.payments.start(uid, user.get("email"), payment_id, purchase, mandate_id=mandate_id)
         store.users(self.db).document(uid).set(
             {
                 "subscription": {
-                    "pendingRenewal": {"paymentId": payment_id, "redirectUrl": answer["redirectUrl"], "period": period},
-                    "status": "active",
+                    "pendingRenewal": {"paymentId": payment_id, "redirectUrl": answer.redirectUrl, "period": period},
+                    "status": SubscriptionStatus.ACTIVE.value,
                 }
             },
             merge=True,
@@ -81,7 +80,9 @@ class Renewals:
             user = ref.get(transaction=tx).to_dict() or {}
             if user.get("renewsAt") != renews_at:
                 return  # paid meanwhile
-            subscription = dict(user.get("subscription") or {}, status="lapsed", pendingRenewal=None)
+            subscription = dict(
+                user.get("subscription") or {}, status=SubscriptionStatus.LAPSED.value, pendingRenewal=None
+            )
             tx.set(ref, {"plan": None, "subscription": subscription}, merge=True)
 
         store.run_transaction(self.db, apply)

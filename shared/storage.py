@@ -4,20 +4,12 @@ R2 needs SigV4, region "auto" and no automatic CRC checksums (it rejects some of
 by default), hence the `when_required` settings.
 """
 
-import dataclasses
-
 import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from shared.config import Settings
-
-
-@dataclasses.dataclass(frozen=True)
-class StoredObject:
-    key: str
-    size: int
-    content_type: str | None
+from shared.services.ports import StoredObject
 
 
 def make_client(settings: Settings):
@@ -71,15 +63,3 @@ class ObjectStore:
             self.client.delete_objects(
                 Bucket=self.bucket, Delete={"Objects": [{"Key": key} for key in keys], "Quiet": True}
             )
-
-
-def upload_key(uid: str, upload_id: str, extension: str) -> str:
-    return f"uploads/{uid}/{upload_id}.{extension}"
-
-
-def video_key(uid: str, job_id: str) -> str:
-    return f"videos/{uid}/{job_id}.mp4"
-
-
-def poster_key(uid: str, job_id: str) -> str:
-    return f"posters/{uid}/{job_id}.jpg"

@@ -42,7 +42,7 @@ GRANTED_STATUSES = (PaymentStatus.EXECUTED, PaymentStatus.SETTLED)
 
 def advance(current: str, new: str) -> str:
     """The status after an event saying `new`: forward only, and unknown states never move it back."""
-    return new if STATUS_RANK.get(new, 0) > STATUS_RANK.get(current, 0) else current
+    return str(new) if STATUS_RANK.get(new, 0) > STATUS_RANK.get(current, 0) else current
 
 
 class SubscriptionStatus(enum.StrEnum):

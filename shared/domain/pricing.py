@@ -44,14 +44,6 @@ class Exchange:
         return int(amount.to_integral_value(rounding=ROUND_CEILING))
 
 
-def plan_definition(plan_id: str) -> PlanDefinition | None:
-    return next((plan for plan in PLAN_DEFINITIONS if plan.id == plan_id), None)
-
-
-def topup_price_minor(credits: int, exchange: Exchange) -> int:
-    return credits * exchange.to_minor(TOPUP_USD_CENTS_PER_CREDIT)
-
-
 def gpu_cost_usd(gpu_seconds: float, usd_per_second: Decimal) -> float:
     """GPU seconds at the operator's price, rounded to cents."""
     cost = Decimal(str(gpu_seconds)) * usd_per_second

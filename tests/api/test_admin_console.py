@@ -6,7 +6,6 @@ from decimal import Decimal
 from google.cloud.firestore import DocumentReference
 
 from shared import store
-from shared.admin_stats import gpu_cost_minor, gpu_cost_usd
 from shared.config import Settings
 from tests.api.flow import create_job, dispatch, dispatched, finish_on_gpu, webhook
 from tests.api.payment_flow import deliver
@@ -102,19 +101,6 @@ def test_an_empty_project_has_fourteen_empty_days_and_zero_revenue(api, services
         ("studio", 0, 0, 0),
         ("topup", 0, 0, 0),
     ]
-
-
-def test_gpu_cost_uses_the_operator_price_and_no_markup():
-    settings = Settings(
-        gpu_cost_per_second_usd=Decimal("0.002"),
-        payment_markup_percent=50,
-        payment_minor_per_usd_cent=Decimal("0.90"),
-        payment_currency="EUR",
-    )
-    assert gpu_cost_usd(1234.5, settings) == 2.47  # $2.469
-    assert gpu_cost_minor(1234.5, settings) == 223  # 246.9 cents x 0.90 = 222.21, rounded up
-    assert Settings.from_env({"GPU_COST_PER_SECOND_USD": "0.0005"}).gpu_cost_per_second_usd == Decimal("0.0005")
-    assert Settings().gpu_cost_per_second_usd == Decimal("0.00116")
 
 
 def test_user_rows_carry_the_email_once_the_user_is_seen(api, services, make_user, monkeypatch):

@@ -4,7 +4,7 @@ import datetime as dt
 import threading
 
 from shared import store
-from shared.payments import add_month
+from shared.domain.payments import add_month
 from tests.api.payment_flow import deliver, event_of
 
 
@@ -59,10 +59,10 @@ def test_plans_carry_the_job_limits_and_whether_payments_are_enabled(api, servic
         "videoTtlHours": 24,
         "maxSeed": 2**31 - 1,
     }
-    services.settings = services.settings.model_copy(update={"prompt_max_chars": 500, "max_active_jobs": 2})
+    services.settings = services.settings.model_copy(update={"max_active_jobs": 2, "video_ttl_hours": 12})
     services.__dict__.pop("catalog", None)  # rebuilt from the changed settings
     limits = api.get("/api/plans").json["jobLimits"]
-    assert (limits["promptMaxChars"], limits["maxActiveJobs"]) == (500, 2)
+    assert (limits["maxActiveJobs"], limits["videoTtlHours"]) == (2, 12)
 
 
 def test_without_truelayer_credentials_purchases_are_refused_before_anything_is_recorded(api, services, make_user):

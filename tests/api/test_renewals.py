@@ -6,7 +6,7 @@ import pytest
 import requests
 
 from shared import store
-from shared.payments import add_month, renewal_payment_id
+from shared.domain.payments import add_month, renewal_payment_id
 from shared.renewals import Renewals
 from tests.api.flow import internal_headers
 from tests.api.payment_flow import deliver, event_of

@@ -3,7 +3,7 @@
 import datetime as dt
 
 from shared import store
-from shared.models import utcnow
+from shared.domain.clock import utcnow
 from tests.api.flow import create_job, dispatched, finish_on_gpu, job, sweep
 
 

@@ -15,12 +15,10 @@ FUNCTIONS_DIR = REPO_ROOT / "functions"
 RUNTIME_ROLES = {"api", "webhooks", "dispatcher"}
 INVOKER_ROLES = {"tasks", "scheduler"}
 
-# Settings left at their defaults in production: product rules fixed by DESIGN.md (5 unfinished jobs, 10 MB
-# uploads, 24 h videos, top-up bounds, renewal grace), not deployment facts. Any other setting must be set.
+# Settings left at their defaults in production: product rules (5 unfinished jobs, 24 h videos, top-up
+# bounds, renewal grace), not deployment facts. Any other setting must be set.
 PRODUCT_RULES = {
     "max_active_jobs",
-    "prompt_max_chars",
-    "upload_max_bytes",
     "video_ttl_hours",
     "topup_min_credits",
     "topup_max_credits",

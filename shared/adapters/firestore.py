@@ -1,0 +1,170 @@
+"""The Firestore implementation of the storage port (`shared.services.ports`), keeping the documents'
+shapes: `users/{uid}` with its `ledger`, and `jobs/{jobId}`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+from google.api_core.exceptions import AlreadyExists
+from google.cloud import firestore
+
+from shared import store
+from shared.domain.clock import utcnow
+from shared.domain.credits import Account, LedgerEntry
+from shared.domain.jobs import QUEUED_STATES, Job, JobStatus
+
+T = TypeVar("T")
+
+
+def account_from(uid: str, data: dict[str, Any] | None) -> Account:
+    if data is None:
+        return Account(uid=uid)
+    return Account(
+        uid=uid,
+        credits=int(data.get("credits", 0)),
+        reserved=int(data.get("reserved", 0)),
+        active_jobs=int(data.get("activeJobs", 0)),
+        plan=data.get("plan"),
+        renews_at=data.get("renewsAt"),
+        email=data.get("email"),
+        exists=True,
+    )
+
+
+def balance_fields(account: Account) -> dict[str, Any]:
+    fields: dict[str, Any] = {
+        "credits": account.credits,
+        "reserved": account.reserved,
+        "activeJobs": account.active_jobs,
+    }
+    if account.email:
+        fields["email"] = account.email
+    return fields
+
+
+def entry_document(entry: LedgerEntry) -> dict[str, Any]:
+    document: dict[str, Any] = {"kind": entry.kind, "amount": entry.amount, "createdAt": entry.created_at}
+    refs = {"jobId": entry.job_id, "paymentId": entry.payment_id, "reason": entry.reason, "adminUid": entry.admin_uid}
+    document.update({key: value for key, value in refs.items() if value is not None})
+    return document
+
+
+def entry_from(entry_id: str, data: dict[str, Any]) -> LedgerEntry:
+    return LedgerEntry(
+        id=entry_id,
+        kind=data["kind"],
+        amount=data["amount"],
+        created_at=data["createdAt"],
+        job_id=data.get("jobId"),
+        payment_id=data.get("paymentId"),
+        reason=data.get("reason"),
+        admin_uid=data.get("adminUid"),
+    )
+
+
+def job_from(snap: Any) -> Job:
+    return Job.from_document(snap.id, snap.to_dict())
+
+
+class FirestoreTransaction:
+    """Reads through the transaction and stages writes on it (Firestore wants every read before a write)."""
+
+    def __init__(self, db: firestore.Client, tx: firestore.Transaction):
+        self.db, self.tx = db, tx
+
+    def account(self, uid: str) -> Account:
+        snap = store.users(self.db).document(uid).get(transaction=self.tx)
+        return account_from(uid, snap.to_dict() if snap.exists else None)
+
+    def entry(self, uid: str, entry_id: str) -> LedgerEntry | None:
+        snap = store.ledger(self.db, uid).document(entry_id).get(transaction=self.tx)
+        return entry_from(entry_id, snap.to_dict()) if snap.exists else None
+
+    def job(self, job_id: str) -> Job | None:
+        snap = store.jobs(self.db).document(job_id).get(transaction=self.tx)
+        return job_from(snap) if snap.exists else None
+
+    def record(self, account: Account, entry: LedgerEntry) -> None:
+        user_fields = balance_fields(account) | {"updatedAt": entry.created_at}
+        if not account.exists:
+            user_fields["createdAt"] = entry.created_at
+            account.exists = True
+        self.tx.set(store.users(self.db).document(account.uid), user_fields, merge=True)
+        self.tx.set(store.ledger(self.db, account.uid).document(entry.id), entry_document(entry))
+
+    def save_job(self, job: Job) -> None:
+        self.tx.set(store.jobs(self.db).document(job.id), job.document())
+
+
+class FirestoreStore:
+    def __init__(self, db: firestore.Client):
+        self.db = db
+
+    def run(self, callback: Callable[[FirestoreTransaction], T]) -> T:
+        return store.run_transaction(self.db, lambda tx: callback(FirestoreTransaction(self.db, tx)))
+
+    # -- accounts -----------------------------------------------------------------------------------------
+    def account(self, uid: str) -> Account:
+        snap = store.users(self.db).document(uid).get()
+        return account_from(uid, snap.to_dict() if snap.exists else None)
+
+    def register(self, uid: str, email: str | None) -> Account:
+        ref = store.users(self.db).document(uid)
+        account = self.account(uid)
+        if not account.exists:
+            now = utcnow()
+            try:
+                ref.create(balance_fields(account) | {"email": email, "createdAt": now, "updatedAt": now})
+            except AlreadyExists:  # registered by a concurrent call or a grant in the meantime
+                return self.register(uid, email)
+            account.email, account.exists = email, True
+        elif email and account.email != email:
+            ref.set({"email": email}, merge=True)
+            account.email = email
+        return account
+
+    def ledger_page(self, uid: str, limit: int, cursor: str | None) -> tuple[list[LedgerEntry], str | None]:
+        collection = store.ledger(self.db, uid)
+        query = collection.order_by("createdAt", direction=firestore.Query.DESCENDING)
+        docs, next_cursor = store.page(query, collection, limit, cursor)
+        return [entry_from(doc.id, doc.to_dict()) for doc in docs], next_cursor
+
+    # -- jobs ---------------------------------------------------------------------------------------------
+    def job(self, job_id: str) -> Job | None:
+        snap = store.jobs(self.db).document(job_id).get()
+        return job_from(snap) if snap.exists else None
+
+    def user_jobs(self, uid: str, limit: int, cursor: str | None) -> tuple[list[Job], str | None]:
+        collection = store.jobs(self.db)
+        query = collection.where(filter=firestore.FieldFilter("userId", "==", uid)).order_by(
+            "createdAt", direction=firestore.Query.DESCENDING
+        )
+        docs, next_cursor = store.page(query, collection, limit, cursor)
+        return [job_from(doc) for doc in docs], next_cursor
+
+    def queue_position(self, job: Job) -> int:
+        waiting = [status.value for status in QUEUED_STATES]
+        ahead = (
+            store.jobs(self.db)
+            .where(filter=firestore.FieldFilter("status", "in", waiting))
+            .where(filter=firestore.FieldFilter("createdAt", "<", job.created_at))
+            .count()
+            .get()
+        )
+        return int(ahead[0][0].value) + 1
+
+    def jobs_with_status(self, statuses: Sequence[JobStatus], limit: int) -> list[Job]:
+        values = [JobStatus(status).value for status in statuses]
+        query = store.jobs(self.db).where(filter=firestore.FieldFilter("status", "in", values))
+        return [job_from(snap) for snap in query.limit(limit).stream()]
+
+    def videos_expired_by(self, now: dt.datetime, limit: int) -> list[Job]:
+        query = (
+            store.jobs(self.db)
+            .where(filter=firestore.FieldFilter("status", "==", JobStatus.DONE.value))
+            .where(filter=firestore.FieldFilter("expiresAt", "<=", now))
+            .limit(limit)
+        )
+        return [job_from(snap) for snap in query.stream()]

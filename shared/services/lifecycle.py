@@ -1,0 +1,248 @@
+"""The backend side of a job: dispatch to the GPU, apply what the GPU reports, and reconcile what got stuck.
+
+Every transition is a compare-and-set in a transaction (the state machine in `shared.domain.jobs`), so a
+late, repeated or out-of-order event is a no-op, and a job is settled or refunded exactly once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from shared import errors
+from shared.auth import WebhookTokens
+from shared.config import Settings
+from shared.domain import credits
+from shared.domain.clock import utcnow
+from shared.domain.jobs import (
+    BACKEND_QUEUE_ALLOWANCE,
+    MAX_DISPATCH_ATTEMPTS,
+    Job,
+    execution_timeout_sec,
+    failure,
+)
+from shared.log import fields, get_logger
+from shared.services.ports import BackendJob, GpuBackend, JobUnknown, ObjectStorage, Store, Transaction
+
+log = get_logger("lifecycle")
+
+INPUT_TTL_SEC = 3600
+PROGRESS_REFRESH = dt.timedelta(seconds=3)
+
+
+def backend_error(remote: BackendJob) -> dict[str, str]:
+    """The worker reports errors as a JSON string {code, message}; anything else is kept as text."""
+    if remote.status == "TIMED_OUT":
+        return failure("timed_out")
+    if remote.status == "CANCELLED":
+        return failure("canceled_by_backend")
+    raw = remote.error
+    if isinstance(raw, str):
+        try:
+            raw = json.loads(raw)
+        except ValueError:
+            pass
+    if isinstance(raw, dict) and raw.get("code"):
+        return {"code": str(raw["code"])[:64], "message": str(raw.get("message", ""))[:500]}
+    return {"code": "worker_error", "message": str(raw or "The GPU worker failed.")[:500]}
+
+
+class JobLifecycle:
+    def __init__(
+        self, store: Store, settings: Settings, objects: ObjectStorage, gpu: GpuBackend, tokens: WebhookTokens
+    ):
+        self.store, self.settings, self.objects, self.gpu, self.tokens = store, settings, objects, gpu, tokens
+
+    # -- transitions --------------------------------------------------------------------------------------
+    def fail(self, job_id: str, code: str, message: str | None = None) -> bool:
+        """Any unfinished state → failed, with a refund. False when the job had already finished."""
+        error = failure(code, message)
+
+        def callback(tx: Transaction) -> bool:
+            job = tx.job(job_id)
+            if job is None:
+                return False
+            now = utcnow()
+            failed = job.fail(error, now)
+            if failed is None:
+                return False
+            account = tx.account(job.user_id)
+            tx.record(account, credits.refund(account, job_id, job.credits, error["code"], now))
+            tx.save_job(failed)
+            return True
+
+        changed = self.store.run(callback)
+        if changed:
+            log.info("job failed and refunded", extra=fields(jobId=job_id, code=code))
+        return changed
+
+    def complete(self, job_id: str, backend_id: str, output: dict[str, Any]) -> bool:
+        """dispatched/running → done, settling the reservation once."""
+        ttl = dt.timedelta(hours=self.settings.video_ttl_hours)
+
+        def callback(tx: Transaction) -> bool:
+            job = tx.job(job_id)
+            if job is None:
+                return False
+            now = utcnow()
+            done = job.complete(backend_id, output, now, ttl)
+            if done is None:
+                return False
+            account = tx.account(job.user_id)
+            tx.record(account, credits.settle(account, job_id, job.credits, now))
+            tx.save_job(done)
+            return True
+
+        return self.store.run(callback)
+
+    def progress(self, job_id: str, backend_id: str, report: object) -> None:
+        """Record the worker's latest progress; dispatched → running on the first report."""
+        reported = report if isinstance(report, dict) else {}
+
+        def callback(tx: Transaction) -> None:
+            job = tx.job(job_id)
+            moved = job.record_progress(backend_id, reported, utcnow()) if job else None
+            if moved is not None:
+                tx.save_job(moved)
+
+        self.store.run(callback)
+
+    # -- dispatch -----------------------------------------------------------------------------------------
+    def dispatch(self, job_id: str) -> str:
+        now = utcnow()
+
+        def take_lease(tx: Transaction) -> Job | None:
+            job = tx.job(job_id)
+            leased = job.take_dispatch_lease(now) if job else None
+            if leased is not None:
+                tx.save_job(leased)
+            return leased
+
+        job = self.store.run(take_lease)
+        if job is None:
+            return "skipped"
+        timeout = execution_timeout_sec(job.duration_sec)
+        try:
+            backend_id = self.gpu.run(
+                self.worker_input(job),
+                self.webhook_url(job_id, timeout),
+                execution_timeout_sec=timeout,
+                ttl_sec=int(BACKEND_QUEUE_ALLOWANCE.total_seconds()) + timeout,
+            )
+        except errors.Unavailable:
+            if job.dispatch_attempts >= MAX_DISPATCH_ATTEMPTS:
+                self.fail(job_id, "dispatch_failed")
+                return "failed"
+            self._release_lease(job_id)
+            raise
+        except RuntimeError as exc:
+            log.error("GPU backend refused the job: %s", exc, extra=fields(jobId=job_id))
+            self.fail(job_id, "dispatch_failed")
+            return "failed"
+
+        def mark_dispatched(tx: Transaction) -> bool:
+            current = tx.job(job_id)
+            dispatched = current.mark_dispatched(backend_id, utcnow()) if current else None
+            if dispatched is not None:
+                tx.save_job(dispatched)
+            return dispatched is not None
+
+        if self.store.run(mark_dispatched):
+            log.info("job dispatched", extra=fields(jobId=job_id, backendId=backend_id))
+            return "dispatched"
+        self.gpu.cancel(backend_id)  # canceled while we were starting it
+        return "skipped"
+
+    def _release_lease(self, job_id: str) -> None:
+        def callback(tx: Transaction) -> None:
+            job = tx.job(job_id)
+            if job is not None:
+                tx.save_job(job.release_dispatch_lease())
+
+        self.store.run(callback)
+
+    def worker_input(self, job: Job) -> dict[str, Any]:
+        """The worker contract's input. No secrets: RunPod echoes the input back in its webhook."""
+        job_input: dict[str, Any] = {
+            "jobId": job.id,
+            "prompt": job.prompt,
+            "negativePrompt": job.negative_prompt or "",
+            "durationSec": job.duration_sec,
+            "seed": job.seed,
+            "width": job.width,
+            "height": job.height,
+            "fps": job.fps,
+            "output": {"bucket": self.settings.s3_bucket, "videoKey": job.video_key, "posterKey": job.poster_key},
+        }
+        if job.image_key:
+            job_input["imageUrl"] = self.objects.download_url(job.image_key, INPUT_TTL_SEC)
+        return job_input
+
+    def webhook_url(self, job_id: str, timeout_sec: int) -> str:
+        ttl = timeout_sec + int(BACKEND_QUEUE_ALLOWANCE.total_seconds()) + 3600
+        token = self.tokens.issue(job_id, ttl)
+        return f"{self.settings.public_base_url.rstrip('/')}/api/webhooks/runpod?token={token}"
+
+    # -- what the GPU reports -----------------------------------------------------------------------------
+    def apply(self, job: Job, remote: BackendJob) -> str:
+        backend_id = job.backend_id or ""
+        if remote.status == "COMPLETED":
+            output = remote.output if isinstance(remote.output, dict) else {}
+            if output.get("videoKey") != job.video_key or self.objects.stat(job.video_key) is None:
+                self.fail(job.id, "bad_output")
+                return "failed"
+            return "done" if self.complete(job.id, backend_id, output) else "unchanged"
+        if remote.terminal:
+            error = backend_error(remote)
+            return "failed" if self.fail(job.id, error["code"], error["message"]) else "unchanged"
+        if remote.status == "IN_PROGRESS":
+            self.progress(job.id, backend_id, remote.output)
+            return "running"
+        return "waiting"
+
+    def reconcile(self, job: Job, *, enforce_deadline: bool) -> str:
+        """Ask the GPU backend what became of a dispatched job and apply it."""
+        now = utcnow()
+        late = enforce_deadline and job.deadline_at is not None and now > job.deadline_at
+        backend_id = job.backend_id or ""
+        try:
+            remote = self.gpu.status(backend_id)
+        except JobUnknown:
+            return "failed" if self.fail(job.id, "lost") else "unchanged"
+        except errors.Unavailable:
+            if late:
+                return "failed" if self.fail(job.id, "timed_out") else "unchanged"
+            return "unreachable"
+        outcome = self.apply(job, remote)
+        if late and not remote.terminal:
+            try:
+                self.gpu.cancel(backend_id)
+            except errors.Unavailable:
+                pass
+            return "failed" if self.fail(job.id, "timed_out") else "unchanged"
+        return outcome
+
+    def on_webhook(self, token: str | None, body: dict[str, Any]) -> str:
+        """The body proves nothing (RunPod does not sign it): the token names the job, /status decides."""
+        job_id = self.tokens.job_id(token)
+        job = self.store.job(job_id)
+        if job is None:
+            raise errors.NotFound("No such job.")
+        if body.get("id") and body["id"] != job.backend_id:
+            raise errors.Forbidden("This webhook does not belong to the job's current execution.")
+        if not job.on_gpu:
+            return "unchanged"
+        return self.reconcile(job, enforce_deadline=False)
+
+    def refresh(self, job: Job) -> Job:
+        """Fresh progress for a viewer, at most every few seconds per job; failures only log."""
+        checked = job.progress_checked_at or job.dispatched_at
+        if not job.on_gpu or (checked and utcnow() - checked < PROGRESS_REFRESH):
+            return job
+        try:
+            self.reconcile(job, enforce_deadline=False)
+        except errors.CineWeaveError as exc:
+            log.info("progress refresh skipped: %s", exc.message, extra=fields(jobId=job.id))
+            return job
+        return self.store.job(job.id) or job

@@ -1,0 +1,120 @@
+"""What the services need from the outside world: storage as two small protocols, then object storage,
+the dispatch queue and the GPU backend.
+
+`Transaction` is one atomic unit of work: read everything first, then stage writes; nothing is written
+unless the whole callback returns. Firestore re-runs the callback when a transaction is contended, so a
+callback must not have side effects beyond the transaction (no queue, GPU or storage calls: those come after
+`Store.run` returns). `Store` runs transactions and answers the plain reads.
+
+The Firestore implementation is `shared.adapters.firestore`; the in-memory one backs the fast tests.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol, TypeVar
+
+from shared.domain.credits import Account, LedgerEntry
+from shared.domain.jobs import Job, JobStatus
+
+T = TypeVar("T")
+
+
+class Transaction(Protocol):
+    # reads
+    def account(self, uid: str) -> Account: ...
+    def entry(self, uid: str, entry_id: str) -> LedgerEntry | None: ...
+    def job(self, job_id: str) -> Job | None: ...
+
+    # staged writes
+    def record(self, account: Account, entry: LedgerEntry) -> None:
+        """A balance move: the account's new balance and the ledger entry that explains it."""
+        ...
+
+    def save_job(self, job: Job) -> None: ...
+
+
+class Store(Protocol):
+    def run(self, callback: Callable[[Transaction], T]) -> T:
+        """Run `callback` as one transaction; contention that outlives the retries raises `errors.Busy`."""
+        ...
+
+    # accounts
+    def account(self, uid: str) -> Account: ...
+    def register(self, uid: str, email: str | None) -> Account:
+        """The account, created empty on first sight; a changed email is remembered."""
+        ...
+
+    def ledger_page(self, uid: str, limit: int, cursor: str | None) -> tuple[list[LedgerEntry], str | None]:
+        """Newest first, with the cursor of the next page (None on the last one)."""
+        ...
+
+    # jobs
+    def job(self, job_id: str) -> Job | None: ...
+    def user_jobs(self, uid: str, limit: int, cursor: str | None) -> tuple[list[Job], str | None]:
+        """Newest first."""
+        ...
+
+    def queue_position(self, job: Job) -> int:
+        """1 + the number of jobs waiting for a GPU that were created before this one."""
+        ...
+
+    def jobs_with_status(self, statuses: Sequence[JobStatus], limit: int) -> list[Job]: ...
+    def videos_expired_by(self, now: dt.datetime, limit: int) -> list[Job]:
+        """Done jobs whose video expires at or before `now`."""
+        ...
+
+
+# -- the other outside services -------------------------------------------------------------------------------
+@dataclasses.dataclass(frozen=True)
+class StoredObject:
+    key: str
+    size: int
+    content_type: str | None
+
+
+class ObjectStorage(Protocol):
+    def upload_url(self, key: str, content_type: str, size_bytes: int, expires_sec: int) -> str: ...
+    def download_url(
+        self, key: str, expires_sec: int, filename: str | None = None, attachment: bool = False
+    ) -> str: ...
+    def stat(self, key: str) -> StoredObject | None: ...
+    def delete(self, keys: list[str]) -> None: ...
+
+
+class DispatchQueue(Protocol):
+    def enqueue_dispatch(self, job_id: str, generation: int = 0) -> None: ...
+
+
+class JobUnknown(Exception):
+    """The GPU backend has no record of the job: never started, purged (RunPod keeps results 30 min) or lost."""
+
+
+TERMINAL_BACKEND_STATES = frozenset({"COMPLETED", "FAILED", "CANCELLED", "TIMED_OUT"})
+
+
+@dataclasses.dataclass(frozen=True)
+class BackendJob:
+    """What the GPU backend says of one execution."""
+
+    id: str
+    status: str  # IN_QUEUE | IN_PROGRESS | COMPLETED | FAILED | CANCELLED | TIMED_OUT
+    output: object = None
+    error: object = None
+    delay_ms: int | None = None
+    execution_ms: int | None = None
+
+    @property
+    def terminal(self) -> bool:
+        return self.status in TERMINAL_BACKEND_STATES
+
+
+class GpuBackend(Protocol):
+    def run(self, job_input: dict[str, Any], webhook_url: str, execution_timeout_sec: int, ttl_sec: int) -> str:
+        """Start an execution; answers the backend's id for it."""
+        ...
+
+    def status(self, backend_id: str) -> BackendJob: ...
+    def cancel(self, backend_id: str) -> None: ...
