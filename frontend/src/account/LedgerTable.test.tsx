@@ -79,5 +79,8 @@ describe("LedgerTable", () => {
     rerender(<LedgerTable version={2} />);
     await screen.findByText("No credit movements yet.");
     expect(api.ledger).toHaveBeenCalledTimes(2);
+    rerender(<LedgerTable version={2} />);
+    await screen.findByText("No credit movements yet.");
+    expect(api.ledger).toHaveBeenCalledTimes(2);
   });
 });

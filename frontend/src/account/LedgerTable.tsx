@@ -1,4 +1,4 @@
-import { useCallback } from "react";
+import { useCallback, useEffect, useRef } from "react";
 import { Link } from "react-router-dom";
 import type { LedgerEntry } from "../api/types";
 import { useApi } from "../app/services";
@@ -23,10 +23,16 @@ export function describeAmount(entry: LedgerEntry): string {
 
 export function LedgerTable({ version }: { version: number }) {
   const api = useApi();
-  // `version` changes when the balance does, so the history follows.
-  // eslint-disable-next-line react-hooks/exhaustive-deps
-  const fetchPage = useCallback((cursor: string | null) => api.ledger(25, cursor), [api, version]);
+  const fetchPage = useCallback((cursor: string | null) => api.ledger(25, cursor), [api]);
   const ledger = usePaged(fetchPage);
+  // `version` changes when the balance does, so the history follows: the first page is read again.
+  const { reload } = ledger;
+  const shownVersion = useRef(version);
+  useEffect(() => {
+    if (shownVersion.current === version) return;
+    shownVersion.current = version;
+    void reload();
+  }, [version, reload]);
   return (
     <div className="panel">
       <h2>Credit history</h2>

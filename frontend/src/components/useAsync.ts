@@ -7,20 +7,19 @@ export interface AsyncState<T> {
   reload: () => Promise<void>;
 }
 
-/** Runs `load` on mount and whenever `deps` change; keeps the last good data while reloading. */
-export function useAsync<T>(load: () => Promise<T>, deps: unknown[]): AsyncState<T> {
+/** Runs `load` on mount and whenever `load` changes (pass a useCallback); keeps the last good data while
+ * reloading. */
+export function useAsync<T>(load: () => Promise<T>): AsyncState<T> {
   const [data, setData] = useState<T | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);
   const latest = useRef(0);
-  // eslint-disable-next-line react-hooks/exhaustive-deps
-  const run = useCallback(load, deps);
 
   const reload = useCallback(async () => {
     const call = ++latest.current;
     setLoading(true);
     try {
-      const value = await run();
+      const value = await load();
       if (call === latest.current) {
         setData(value);
         setError(null);
@@ -30,7 +29,7 @@ export function useAsync<T>(load: () => Promise<T>, deps: unknown[]): AsyncState
     } finally {
       if (call === latest.current) setLoading(false);
     }
-  }, [run]);
+  }, [load]);
 
   useEffect(() => {
     void reload();

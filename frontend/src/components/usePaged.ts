@@ -62,15 +62,10 @@ export function usePaged<T>(
     }
   }, [fetchPage, keyOf]);
 
-  return {
-    items,
-    refresh,
-    error,
-    loading,
-    hasMore,
-    loadMore: () => load(cursor),
-    reload: () => load(null),
-  };
+  const loadMore = useCallback(() => load(cursor), [load, cursor]);
+  const reload = useCallback(() => load(null), [load]);
+
+  return { items, refresh, error, loading, hasMore, loadMore, reload };
 }
 
 export function mergeFirstPage<T>(shown: T[], fresh: T[], keyOf: (item: T) => string): T[] {

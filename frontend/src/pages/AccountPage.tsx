@@ -1,4 +1,4 @@
-import { useEffect } from "react";
+import { useCallback, useEffect } from "react";
 import { useSearchParams } from "react-router-dom";
 import { BuyCredits } from "../account/BuyCredits";
 import { LedgerTable } from "../account/LedgerTable";
@@ -19,7 +19,7 @@ export function AccountPage() {
   }, [refresh]);
   const [params] = useSearchParams();
   const paymentId = params.get("paymentId");
-  const listing = useAsync(() => api.plans(), [api]);
+  const listing = useAsync(useCallback(() => api.plans(), [api]));
   // The history reloads whenever the balance moves.
   const version = balance ? balance.credits * 1_000_003 + balance.reserved : 0;
 

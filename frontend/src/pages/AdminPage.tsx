@@ -1,4 +1,4 @@
-import { useEffect } from "react";
+import { useCallback, useEffect } from "react";
 import { JobsTable } from "../admin/JobsTable";
 import { Overview } from "../admin/Overview";
 import { UsersTable } from "../admin/UsersTable";
@@ -22,7 +22,7 @@ export function AdminPage() {
 
 function AdminConsole() {
   const api = useApi();
-  const overview = useAsync(() => api.adminOverview(), [api]);
+  const overview = useAsync(useCallback(() => api.adminOverview(), [api]));
   return (
     <section className="admin">
       <div className="section-head">

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type FormEvent } from "react";
+import { useCallback, useEffect, useRef, useState, type FormEvent } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router-dom";
 import { newIdempotencyKey } from "../api/client";
 import type { JobLimits } from "../api/types";
@@ -13,7 +13,7 @@ import { credits } from "../format";
 
 export function CreatePage() {
   const api = useApi();
-  const listing = useAsync(() => api.plans(), [api]);
+  const listing = useAsync(useCallback(() => api.plans(), [api]));
   const limits = listing.data?.jobLimits;
   if (listing.error) return <Notice>{listing.error}</Notice>;
   if (!limits) return <Spinner label="Loading" />;
