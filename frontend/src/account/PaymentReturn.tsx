@@ -37,7 +37,7 @@ export function PaymentReturn({ paymentId }: { paymentId: string }) {
         setError((exc as Error).message);
       }
       if (++polls >= GIVE_UP_AFTER) setGaveUp(true);
-      else timer = window.setTimeout(check, POLL_MS);
+      else timer = window.setTimeout(() => void check(), POLL_MS);
     };
     void check();
     return () => {

@@ -81,7 +81,7 @@ function UserRow({ user, onAdjusted }: { user: AdminUser; onAdjusted: () => void
       <td className="num">{user.activeJobs}</td>
       <td>{date(user.createdAt)}</td>
       <td>
-        <form className="adjust" onSubmit={submit}>
+        <form className="adjust" onSubmit={(e) => void submit(e)}>
           <input aria-label={`Credits to add for ${label}`} inputMode="numeric" placeholder="+/−" value={delta} onChange={(e) => setDelta(e.target.value)} />
           <input aria-label={`Reason for ${label}`} placeholder="Reason (required)" value={reason} onChange={(e) => setReason(e.target.value)} />
           <button type="submit" className="button small" disabled={busy}>Apply</button>

@@ -28,19 +28,18 @@ export function makeServices(config: AppConfig, firebase: FirebaseHandles): Serv
 
 export function ServicesProvider({ services, children }: { services: Services; children: ReactNode }) {
   const [session, setSession] = useState<Session>({ ready: false, user: null, admin: false });
-  useEffect(
-    () =>
-      // The ID token carries the admin claim; it changes on sign-in, sign-out and refresh.
-      onIdTokenChanged(services.firebase.auth, async (user) => {
-        if (!user) {
-          setSession({ ready: true, user: null, admin: false });
-          return;
-        }
-        const token = await user.getIdTokenResult();
-        setSession({ ready: true, user, admin: token.claims.admin === true });
-      }),
-    [services],
-  );
+  useEffect(() => {
+    const follow = async (user: User | null) => {
+      if (!user) {
+        setSession({ ready: true, user: null, admin: false });
+        return;
+      }
+      const token = await user.getIdTokenResult();
+      setSession({ ready: true, user, admin: token.claims.admin === true });
+    };
+    // The ID token carries the admin claim; it changes on sign-in, sign-out and refresh.
+    return onIdTokenChanged(services.firebase.auth, (user) => void follow(user));
+  }, [services]);
   return (
     <ServicesContext.Provider value={services}>
       <SessionContext.Provider value={session}>{children}</SessionContext.Provider>

@@ -21,7 +21,7 @@ export function Layout() {
 
   const leave = async () => {
     await signOut(firebase.auth);
-    navigate("/signin");
+    void navigate("/signin");
   };
 
   return (
@@ -43,7 +43,7 @@ export function Layout() {
             </NavLink>
           )}
           <span className="user-email" title={user?.email ?? ""}>{user?.email}</span>
-          <button type="button" className="button ghost small" onClick={leave}>Sign out</button>
+          <button type="button" className="button ghost small" onClick={() => void leave()}>Sign out</button>
         </div>
       </header>
       <main className="content">

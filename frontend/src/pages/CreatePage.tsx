@@ -63,7 +63,7 @@ function CreateVideoForm({ limits }: { limits: JobLimits }) {
     try {
       const created = await api.createJob(requestBody(form), idempotencyKey.current);
       await refreshCredits();
-      navigate(`/jobs/${created.jobId}`);
+      void navigate(`/jobs/${created.jobId}`);
     } catch (exc) {
       setError((exc as Error).message);
       void refreshCredits();
@@ -73,7 +73,7 @@ function CreateVideoForm({ limits }: { limits: JobLimits }) {
   };
 
   return (
-    <form className="panel create-form" onSubmit={submit} aria-label="New video">
+    <form className="panel create-form" onSubmit={(e) => void submit(e)} aria-label="New video">
       <h1>New video</h1>
       <label className="field">
         <span className="field-head">
@@ -135,7 +135,7 @@ function CreateVideoForm({ limits }: { limits: JobLimits }) {
       <Notice>{error}</Notice>
       {short && (
         <Notice kind="info">
-          This video costs {credits(cost)} and you have {credits(balance!.credits)}.{" "}
+          This video costs {credits(cost)} and you have {credits(balance.credits)}.{" "}
           <Link to="/account">Buy more credits</Link>
         </Notice>
       )}

@@ -58,7 +58,7 @@ export function JobPage() {
         </div>
         <div className="job-actions">
           {unfinished && (
-            <button className="button danger" type="button" onClick={cancel} disabled={canceling}>
+            <button className="button danger" type="button" onClick={() => void cancel()} disabled={canceling}>
               {canceling ? "Canceling…" : "Cancel"}
             </button>
           )}

@@ -61,7 +61,7 @@ export function SignInPage() {
         <h1 className="hero-title">Stories in motion, from one sentence.</h1>
         <p className="muted">Cinematic 720p clips from a prompt or an image. Pay in credits; every failed render is refunded.</p>
       </div>
-      <form className="panel auth-card" onSubmit={submit} aria-label={signingUp ? "Sign up" : "Sign in"}>
+      <form className="panel auth-card" onSubmit={(e) => void submit(e)} aria-label={signingUp ? "Sign up" : "Sign in"}>
         <h2>{signingUp ? "Create your account" : "Sign in"}</h2>
         <label className="field">
           <span>Email</span>
@@ -77,7 +77,7 @@ export function SignInPage() {
           {busy ? "One moment…" : signingUp ? "Create account" : "Sign in"}
         </button>
         {config.googleSignIn && (
-          <button className="button ghost wide" type="button" onClick={google}>Continue with Google</button>
+          <button className="button ghost wide" type="button" onClick={() => void google()}>Continue with Google</button>
         )}
         <p className="muted small">
           {signingUp ? "Already have an account? " : "New to CineWeave? "}
