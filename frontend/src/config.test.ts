@@ -2,8 +2,8 @@
 import { describe, expect, it, vi } from "vitest";
 import { loadConfig } from "./config";
 
-const answer = (status: number, body: unknown) => vi.fn(async () =>
-  new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } })) as unknown as typeof fetch;
+const answer = (status: number, body: unknown) => vi.fn(() => Promise.resolve(
+  new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } }))) as unknown as typeof fetch;
 
 describe("loadConfig", () => {
   it("reads /app-config.json without the cache and fills defaults", async () => {
@@ -30,7 +30,7 @@ describe("loadConfig", () => {
   });
 
   it("says to check the connection when the request fails", async () => {
-    const failing = vi.fn(async () => { throw new TypeError("offline"); }) as unknown as typeof fetch;
+    const failing = vi.fn(() => Promise.reject(new TypeError("offline"))) as unknown as typeof fetch;
     await expect(loadConfig(failing)).rejects.toThrow(/check your connection/);
   });
 });

@@ -73,7 +73,7 @@ describe("BuyCredits with payments", () => {
 
   it("shows the API's sentence when a payment can't start, and lets the user try again", async () => {
     const api = fakeApi({
-      subscribe: async () => { throw new ApiError(503, "busy", "Payments are busy; try again in a minute."); },
+      subscribe: () => Promise.reject(new ApiError(503, "busy", "Payments are busy; try again in a minute.")),
     });
     show(listing(), balance(), api);
     await userEvent.click(screen.getByRole("button", { name: "Choose Starter" }));

@@ -26,7 +26,7 @@ describe("describeAmount", () => {
 describe("LedgerTable", () => {
   it("lists entries with their label, amount, job link and reason", async () => {
     const api = fakeApi({
-      ledger: async () => ({
+      ledger: () => Promise.resolve({
         items: [
           entry("reserve", 2, { id: "e1", jobId: "job-7" }),
           entry("adjust", -4, { id: "e2", reason: "Duplicate top-up" }),
@@ -53,9 +53,9 @@ describe("LedgerTable", () => {
 
   it("loads the next page with the cursor and appends it", async () => {
     const api = fakeApi({
-      ledger: async (_limit, cursor) => cursor === "c2"
+      ledger: (_limit, cursor) => Promise.resolve(cursor === "c2"
         ? { items: [entry("grant", 60, { id: "e3" })], nextCursor: null }
-        : { items: [entry("topup", 40, { id: "e1" })], nextCursor: "c2" },
+        : { items: [entry("topup", 40, { id: "e1" })], nextCursor: "c2" }),
     });
     renderWithServices(<LedgerTable version={0} />, { api, credits: false });
     await userEvent.click(await screen.findByRole("button", { name: "Load more" }));
@@ -66,7 +66,7 @@ describe("LedgerTable", () => {
   });
 
   it("shows the API's sentence when the history can't be read", async () => {
-    const api = fakeApi({ ledger: async () => { throw new Error("The server answered HTTP 502."); } });
+    const api = fakeApi({ ledger: () => Promise.reject(new Error("The server answered HTTP 502.")) });
     renderWithServices(<LedgerTable version={0} />, { api, credits: false });
     expect(await screen.findByRole("alert")).toHaveTextContent("The server answered HTTP 502.");
   });

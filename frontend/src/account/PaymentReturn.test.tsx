@@ -13,7 +13,7 @@ afterEach(() => vi.useRealTimers());
 
 describe("PaymentReturn", () => {
   it("says the credits arrived and refreshes the balance once the payment settles", async () => {
-    const api = fakeApi({ payment: async () => payment("executed") });
+    const api = fakeApi({ payment: () => Promise.resolve(payment("executed")) });
     renderWithServices(<PaymentReturn paymentId="pay-1" />, { api });
     expect(await screen.findByText("Payment received: 40 credits added to your balance.")).toBeInTheDocument();
     expect(api.payment).toHaveBeenCalledWith("pay-1");
@@ -21,7 +21,7 @@ describe("PaymentReturn", () => {
   });
 
   it("says a failed payment charged nothing, with the reason", async () => {
-    const api = fakeApi({ payment: async () => payment("failed", { failureReason: "canceled by the user" }) });
+    const api = fakeApi({ payment: () => Promise.resolve(payment("failed", { failureReason: "canceled by the user" })) });
     renderWithServices(<PaymentReturn paymentId="pay-1" />, { api });
     expect(await screen.findByRole("alert")).toHaveTextContent(
       "The payment did not go through (canceled by the user); nothing was charged.");
@@ -29,7 +29,7 @@ describe("PaymentReturn", () => {
 
   it("keeps asking every 2 seconds while the bank has not answered, then gives up after a minute", async () => {
     vi.useFakeTimers();
-    const api = fakeApi({ payment: async () => payment("authorizing") });
+    const api = fakeApi({ payment: () => Promise.resolve(payment("authorizing")) });
     renderWithServices(<PaymentReturn paymentId="pay-1" />, { api, credits: false });
     await act(async () => {});
     expect(screen.getByRole("status")).toHaveTextContent("Waiting for your bank to confirm the payment…");
@@ -44,7 +44,7 @@ describe("PaymentReturn", () => {
   it("stops asking once the payment settles", async () => {
     vi.useFakeTimers();
     let status = "authorizing";
-    const api = fakeApi({ payment: async () => payment(status) });
+    const api = fakeApi({ payment: () => Promise.resolve(payment(status)) });
     renderWithServices(<PaymentReturn paymentId="pay-1" />, { api, credits: false });
     await act(async () => {});
     status = "settled";
@@ -55,7 +55,7 @@ describe("PaymentReturn", () => {
   });
 
   it("shows the error when the payment can't be read at all", async () => {
-    const api = fakeApi({ payment: async () => { throw new Error("No such payment."); } });
+    const api = fakeApi({ payment: () => Promise.reject(new Error("No such payment.")) });
     renderWithServices(<PaymentReturn paymentId="pay-x" />, { api, credits: false });
     expect(await screen.findByRole("alert")).toHaveTextContent("No such payment.");
   });

@@ -6,7 +6,7 @@ import { JobsTable } from "./JobsTable";
 
 function setup() {
   const api = fakeApi({
-    adminJobs: async (query) => ({
+    adminJobs: (query) => Promise.resolve({
       items: query.status === "canceled" ? [] : [
         job({ jobId: "j1", status: "failed", prompt: "Foxes in snow", userId: "uid-0123456789abcdef", error: { code: "worker_oom", message: "" } }),
       ],

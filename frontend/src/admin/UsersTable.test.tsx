@@ -12,8 +12,8 @@ const ada: AdminUser = {
 };
 const anon: AdminUser = { ...ada, uid: "uid-anon", email: null, credits: 0, reserved: 0, activeJobs: 0, plan: null };
 
-function setup(adjust = async () => ({ credits: 15 })) {
-  const api = fakeApi({ adminUsers: async () => ({ items: [ada, anon], nextCursor: null }), adjustCredits: adjust });
+function setup(adjust = () => Promise.resolve({ credits: 15 })) {
+  const api = fakeApi({ adminUsers: () => Promise.resolve({ items: [ada, anon], nextCursor: null }), adjustCredits: adjust });
   const onChanged = vi.fn();
   renderWithServices(<UsersTable onChanged={onChanged} />, { api, credits: false });
   return { api, onChanged };
@@ -52,7 +52,7 @@ describe("UsersTable", () => {
   });
 
   it("says so when no user matches", async () => {
-    const api = fakeApi({ adminUsers: async () => ({ items: [], nextCursor: null }) });
+    const api = fakeApi({ adminUsers: () => Promise.resolve({ items: [], nextCursor: null }) });
     renderWithServices(<UsersTable onChanged={() => {}} />, { api, credits: false });
     expect(await screen.findByText("No users match.")).toBeInTheDocument();
   });
@@ -93,9 +93,7 @@ describe("UsersTable", () => {
   });
 
   it("shows the API's refusal and keeps what was typed", async () => {
-    const { onChanged } = setup(async () => {
-      throw new ApiError(400, "invalid_argument", "That would take the balance below zero.");
-    });
+    const { onChanged } = setup(() => Promise.reject(new ApiError(400, "invalid_argument", "That would take the balance below zero.")));
     await adjust("-500", "Chargeback");
     expect(await screen.findByRole("alert")).toHaveTextContent("That would take the balance below zero.");
     expect(onChanged).not.toHaveBeenCalled();

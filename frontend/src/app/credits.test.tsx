@@ -27,12 +27,12 @@ function show(api: FakeApi, session: Session) {
 
 describe("CreditsProvider", () => {
   it("reads the balance for a signed-in user", async () => {
-    const api = fakeApi({ balance: async () => balance({ credits: 7, reserved: 2 }) });
+    const api = fakeApi({ balance: () => Promise.resolve(balance({ credits: 7, reserved: 2 })) });
     show(api, signedIn());
     expect(await screen.findByText("7/2")).toBeInTheDocument();
   });
 
-  it("asks nothing when nobody is signed in", async () => {
+  it("asks nothing when nobody is signed in", () => {
     const api = fakeApi();
     show(api, { ready: true, user: null, admin: false });
     expect(screen.getByTestId("credits")).toHaveTextContent("none");
@@ -41,7 +41,7 @@ describe("CreditsProvider", () => {
 
   it("reads again on refresh", async () => {
     let credits = 5;
-    const api = fakeApi({ balance: async () => balance({ credits }) });
+    const api = fakeApi({ balance: () => Promise.resolve(balance({ credits })) });
     show(api, signedIn());
     await screen.findByText("5/0");
     credits = 3;
@@ -52,10 +52,9 @@ describe("CreditsProvider", () => {
   it("keeps the last balance and reports the error when a refresh fails", async () => {
     let fail = false;
     const api = fakeApi({
-      balance: async () => {
-        if (fail) throw new Error("CineWeave can't be reached right now.");
-        return balance({ credits: 4 });
-      },
+      balance: () => fail
+        ? Promise.reject(new Error("CineWeave can't be reached right now."))
+        : Promise.resolve(balance({ credits: 4 })),
     });
     show(api, signedIn());
     await screen.findByText("4/0");

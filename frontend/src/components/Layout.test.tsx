@@ -11,7 +11,7 @@ vi.mock("firebase/auth", () => ({ signOut }));
 const firebase = { auth: { name: "fake-auth" } } as unknown as FirebaseHandles;
 
 function open(admin = false) {
-  const api = fakeApi({ balance: async () => balance({ credits: 12 }) });
+  const api = fakeApi({ balance: () => Promise.resolve(balance({ credits: 12 })) });
   return renderWithServices(<Layout />, { api, services: { firebase }, session: signedIn({ admin }), route: "/" });
 }
 
@@ -23,7 +23,7 @@ describe("Layout", () => {
     expect(screen.getByText("ada@example.com")).toBeInTheDocument();
   });
 
-  it("shows the Admin link to admins only", async () => {
+  it("shows the Admin link to admins only", () => {
     const { unmount } = open(false);
     const nav = screen.getByRole("navigation", { name: "Main" });
     expect(nav).toHaveTextContent("DashboardCreateAccount");

@@ -6,8 +6,8 @@ import { AccountPage } from "./AccountPage";
 describe("AccountPage", () => {
   it("shows the balance, plan, email, plans and history", async () => {
     const api = fakeApi({
-      balance: async () => balance({ credits: 33, reserved: 2, plan: "pro", renewsAt: "2025-04-01T00:00:00Z" }),
-      ledger: async () => ({ items: [{ id: "e1", kind: "grant", amount: 200, createdAt: "2025-03-01T00:00:00Z" }], nextCursor: null }),
+      balance: () => Promise.resolve(balance({ credits: 33, reserved: 2, plan: "pro", renewsAt: "2025-04-01T00:00:00Z" })),
+      ledger: () => Promise.resolve({ items: [{ id: "e1", kind: "grant", amount: 200, createdAt: "2025-03-01T00:00:00Z" }], nextCursor: null }),
     });
     renderWithServices(<AccountPage />, { api, route: "/account" });
     expect(await screen.findByTestId("account-credits")).toHaveTextContent("33");
@@ -27,7 +27,7 @@ describe("AccountPage", () => {
 
   it("says what happened to a payment when back from the payment page", async () => {
     const api = fakeApi({
-      payment: async (paymentId) => ({
+      payment: (paymentId) => Promise.resolve({
         paymentId, status: "settled", purpose: "topup", credits: 40, amountMinor: 600, currency: "GBP", createdAt: "",
       }),
     });
@@ -37,14 +37,14 @@ describe("AccountPage", () => {
   });
 
   it("shows why the plans can't be listed", async () => {
-    const api = fakeApi({ plans: async () => { throw new Error("The server answered HTTP 502."); } });
+    const api = fakeApi({ plans: () => Promise.reject(new Error("The server answered HTTP 502.")) });
     renderWithServices(<AccountPage />, { api, route: "/account" });
     expect(await screen.findByRole("alert")).toHaveTextContent("The server answered HTTP 502.");
     expect(screen.queryByRole("heading", { name: "Buy credits" })).not.toBeInTheDocument();
   });
 
   it("shows the payments switch from the listing", async () => {
-    const api = fakeApi({ plans: async () => listing({ paymentsEnabled: false }) });
+    const api = fakeApi({ plans: () => Promise.resolve(listing({ paymentsEnabled: false })) });
     renderWithServices(<AccountPage />, { api, route: "/account" });
     expect(await screen.findByText(/Payments are not configured/)).toBeInTheDocument();
   });

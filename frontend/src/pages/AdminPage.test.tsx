@@ -1,8 +1,9 @@
 import { screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { describe, expect, it } from "vitest";
+import type { User } from "firebase/auth";
+import { describe, expect, it, vi } from "vitest";
 import type { AdminOverview } from "../admin/types";
-import { fakeApi, job, renderWithServices, signedIn } from "../test/fakes";
+import { fakeApi, fakeUser, job, renderWithServices, signedIn } from "../test/fakes";
 import { AdminPage } from "./AdminPage";
 
 const overview: AdminOverview = {
@@ -27,20 +28,20 @@ describe("AdminPage", () => {
   });
 
   it("fetches a fresh ID token once, so a claim granted since sign-in takes effect without signing out", () => {
-    const session = signedIn({ admin: false });
-    renderWithServices(<AdminPage />, { api: fakeApi(), session, credits: false });
-    expect(session.user!.getIdToken).toHaveBeenCalledTimes(1);
-    expect(session.user!.getIdToken).toHaveBeenCalledWith(true);
+    const getIdToken = vi.fn<User["getIdToken"]>(() => Promise.resolve("token"));
+    renderWithServices(<AdminPage />, { api: fakeApi(), session: signedIn({ admin: false, user: fakeUser(getIdToken) }), credits: false });
+    expect(getIdToken).toHaveBeenCalledTimes(1);
+    expect(getIdToken).toHaveBeenCalledWith(true);
   });
 
   it("shows an admin the totals, users and jobs", async () => {
     const api = fakeApi({
-      adminOverview: async () => overview,
-      adminUsers: async () => ({
+      adminOverview: () => Promise.resolve(overview),
+      adminUsers: () => Promise.resolve({
         items: [{ uid: "u1", email: "ada@example.com", credits: 3, reserved: 0, activeJobs: 0, plan: null, createdAt: null }],
         nextCursor: null,
       }),
-      adminJobs: async () => ({ items: [job({ jobId: "j1", prompt: "Foxes in snow", userId: "uid-foxes-owner" })], nextCursor: null }),
+      adminJobs: () => Promise.resolve({ items: [job({ jobId: "j1", prompt: "Foxes in snow", userId: "uid-foxes-owner" })], nextCursor: null }),
     });
     renderWithServices(<AdminPage />, { api, session: signedIn({ admin: true }), credits: false });
     expect(screen.getByRole("heading", { name: "Admin console" })).toBeInTheDocument();
@@ -55,7 +56,7 @@ describe("AdminPage", () => {
   });
 
   it("reads the totals again on Refresh", async () => {
-    const api = fakeApi({ adminOverview: async () => overview });
+    const api = fakeApi({ adminOverview: () => Promise.resolve(overview) });
     renderWithServices(<AdminPage />, { api, session: signedIn({ admin: true }), credits: false });
     await screen.findByText("8.8%");
     await userEvent.click(screen.getByRole("button", { name: "Refresh" }));
@@ -63,7 +64,7 @@ describe("AdminPage", () => {
   });
 
   it("shows the API's sentence when the totals can't be read", async () => {
-    const api = fakeApi({ adminOverview: async () => { throw new Error("You need the admin role for this."); } });
+    const api = fakeApi({ adminOverview: () => Promise.reject(new Error("You need the admin role for this.")) });
     renderWithServices(<AdminPage />, { api, session: signedIn({ admin: true }), credits: false });
     expect(await screen.findByText("You need the admin role for this.")).toBeInTheDocument();
   });

@@ -6,10 +6,23 @@ import { balance, fakeApi, job, LIMITS, listing, renderWithServices, type FakeAp
 import { CreatePage } from "./CreatePage";
 
 // The presigned PUT is replaced so that each test decides when the upload ends; the checks stay real.
+// finish() ends an upload and returns it, so that `await act(() => upload.finish())` also lets the page
+// take in what follows from it.
 const upload = vi.hoisted(() => {
-  const pending: { finish: () => void; fail: (error: Error) => void }[] = [];
+  const pending: { finish: () => Promise<void>; fail: (error: Error) => void }[] = [];
   return {
     pending,
+    start(onProgress: (fraction: number) => void): Promise<void> {
+      let finish = () => {};
+      let fail: (error: Error) => void = () => {};
+      const put = new Promise<void>((resolve, reject) => {
+        onProgress(0.5);
+        finish = () => { onProgress(1); resolve(); };
+        fail = reject;
+      });
+      pending.push({ finish: () => { finish(); return put; }, fail });
+      return put;
+    },
     /** Ends the latest upload. */
     finish: () => pending[pending.length - 1].finish(),
     fail: (error: Error) => pending[pending.length - 1].fail(error),
@@ -17,11 +30,7 @@ const upload = vi.hoisted(() => {
 });
 vi.mock("../create/upload", async (importOriginal) => ({
   ...(await importOriginal<typeof import("../create/upload")>()),
-  putWithProgress: vi.fn((_url: string, _file: File, onProgress: (fraction: number) => void) =>
-    new Promise<void>((resolve, reject) => {
-      onProgress(0.5);
-      upload.pending.push({ finish: () => { onProgress(1); resolve(); }, fail: reject });
-    })),
+  putWithProgress: vi.fn((_url: string, _file: File, onProgress: (fraction: number) => void) => upload.start(onProgress)),
 }));
 
 // jsdom has no object URLs; the picker's preview only needs a string.
@@ -40,7 +49,7 @@ const generate = () => screen.getByRole("button", { name: /^(Generate|Starting|U
 
 describe("CreatePage limits and prices", () => {
   it("counts prompt characters against promptMaxChars from the plans listing", async () => {
-    const api = fakeApi({ plans: async () => listing({ jobLimits: { ...LIMITS, promptMaxChars: 120 } }) });
+    const api = fakeApi({ plans: () => Promise.resolve(listing({ jobLimits: { ...LIMITS, promptMaxChars: 120 } })) });
     open({ api });
     expect(await screen.findByTestId("prompt-counter")).toHaveTextContent("0 / 120");
     await userEvent.type(promptBox(), "A fox");
@@ -48,7 +57,7 @@ describe("CreatePage limits and prices", () => {
   });
 
   it("marks the counter when the prompt is too long and refuses to send it", async () => {
-    const api = fakeApi({ plans: async () => listing({ jobLimits: { ...LIMITS, promptMaxChars: 5 } }) });
+    const api = fakeApi({ plans: () => Promise.resolve(listing({ jobLimits: { ...LIMITS, promptMaxChars: 5 } })) });
     open({ api });
     await userEvent.type(await screen.findByRole("textbox", { name: /^Prompt/ }), "abcdefg");
     expect(screen.getByTestId("prompt-counter")).toHaveClass("over");
@@ -69,7 +78,7 @@ describe("CreatePage limits and prices", () => {
   });
 
   it("disables Generate and links to buying credits when the balance is below the cost", async () => {
-    const api = fakeApi({ balance: async () => balance({ credits: 2 }) });
+    const api = fakeApi({ balance: () => Promise.resolve(balance({ credits: 2 })) });
     open({ api });
     await screen.findByRole("button", { name: "Generate · 1 credit" });
     await vi.waitFor(() => expect(generate()).toBeEnabled());
@@ -88,7 +97,7 @@ describe("CreatePage limits and prices", () => {
   });
 
   it("shows the API's sentence when the limits can't be read", async () => {
-    const api = fakeApi({ plans: async () => { throw new ApiError(0, "network", "CineWeave can't be reached right now."); } });
+    const api = fakeApi({ plans: () => Promise.reject(new ApiError(0, "network", "CineWeave can't be reached right now.")) });
     open({ api });
     expect(await screen.findByRole("alert")).toHaveTextContent("CineWeave can't be reached right now.");
     expect(screen.queryByRole("form")).not.toBeInTheDocument();
@@ -145,7 +154,7 @@ describe("CreatePage submitting", () => {
 
   it("shows the message of a refused request and stays on the form", async () => {
     const api = fakeApi({
-      createJob: async () => { throw new ApiError(429, "too_many_active_jobs", "You already have 2 videos rendering; wait for one to finish."); },
+      createJob: () => Promise.reject(new ApiError(429, "too_many_active_jobs", "You already have 2 videos rendering; wait for one to finish.")),
     });
     open({ api });
     await userEvent.type(await screen.findByRole("textbox", { name: /^Prompt/ }), "Neon city");
@@ -158,7 +167,7 @@ describe("CreatePage submitting", () => {
   });
 
   it("retries an unchanged form with the same key and a changed one with a new key", async () => {
-    const api = fakeApi({ createJob: async () => { throw new ApiError(503, "busy", "Busy; try again."); } });
+    const api = fakeApi({ createJob: () => Promise.reject(new ApiError(503, "busy", "Busy; try again.")) });
     open({ api });
     await userEvent.type(await screen.findByRole("textbox", { name: /^Prompt/ }), "Neon city");
     await vi.waitFor(() => expect(generate()).toBeEnabled());
@@ -177,10 +186,10 @@ describe("CreatePage submitting", () => {
 describe("CreatePage from an earlier job", () => {
   it("pre-fills prompt, seed and settings from ?from=<jobId>", async () => {
     const api = fakeApi({
-      job: async (jobId) => job({
+      job: (jobId) => Promise.resolve(job({
         jobId, prompt: "Foxes in snow", negativePrompt: "blur", seed: 777, durationSec: 15, aspectRatio: "9:16",
         imageKey: "uploads/old.png",
-      }),
+      })),
     });
     open({ api, route: "/create?from=job-9" });
     await vi.waitFor(() => expect(promptBox()).toHaveValue("Foxes in snow"));
@@ -205,7 +214,7 @@ describe("CreatePage from an earlier job", () => {
   });
 
   it("says so when the earlier job can't be read", async () => {
-    const api = fakeApi({ job: async () => { throw new ApiError(404, "not_found", "No such video."); } });
+    const api = fakeApi({ job: () => Promise.reject(new ApiError(404, "not_found", "No such video.")) });
     open({ api, route: "/create?from=gone" });
     expect(await screen.findByRole("alert")).toHaveTextContent("Couldn't load the earlier video: No such video.");
     expect(promptBox()).toHaveValue("");
@@ -218,7 +227,7 @@ describe("CreatePage starting image", () => {
   /** A prompt typed and one image picked, its upload still in flight. */
   async function startUploading(): Promise<FakeApi> {
     const api = fakeApi({
-      createUpload: async () => ({ imageKey: "uploads/user-1/abc.png", uploadUrl: "https://storage.test/put", expiresAt: "" }),
+      createUpload: () => Promise.resolve({ imageKey: "uploads/user-1/abc.png", uploadUrl: "https://storage.test/put", expiresAt: "" }),
     });
     open({ api });
     await userEvent.type(await screen.findByRole("textbox", { name: /^Prompt/ }), "Start here");
@@ -229,7 +238,7 @@ describe("CreatePage starting image", () => {
 
   it("uploads the image, waits for it, and sends its key", async () => {
     const api = fakeApi({
-      createUpload: async () => ({ imageKey: "uploads/user-1/abc.png", uploadUrl: "https://storage.test/put", expiresAt: "" }),
+      createUpload: () => Promise.resolve({ imageKey: "uploads/user-1/abc.png", uploadUrl: "https://storage.test/put", expiresAt: "" }),
     });
     open({ api });
     await userEvent.type(await screen.findByRole("textbox", { name: /^Prompt/ }), "Start here");
@@ -238,7 +247,7 @@ describe("CreatePage starting image", () => {
     expect(await screen.findByRole("button", { name: "Uploading image…" })).toBeDisabled();
     expect(screen.getByRole("progressbar", { name: "Upload progress" })).toHaveAttribute("aria-valuenow", "50");
 
-    upload.finish();
+    await act(() => upload.finish());
     expect(await screen.findByText("Uploaded — the video starts from this image.")).toBeInTheDocument();
     await userEvent.click(screen.getByRole("button", { name: "Generate · 1 credit" }));
     expect(api.createJob.mock.calls[0][0]).toMatchObject({ imageKey: "uploads/user-1/abc.png" });
@@ -249,7 +258,7 @@ describe("CreatePage starting image", () => {
     await userEvent.click(screen.getByRole("button", { name: "Remove image" }));
     expect(screen.getByRole("button", { name: "Generate · 1 credit" })).toBeEnabled();
 
-    await act(async () => upload.finish());
+    await act(() => upload.finish());
     expect(screen.queryByText("Uploaded — the video starts from this image.")).not.toBeInTheDocument();
     await userEvent.click(screen.getByRole("button", { name: "Generate · 1 credit" }));
     expect(api.createJob.mock.calls[0][0]).not.toHaveProperty("imageKey");
@@ -258,7 +267,7 @@ describe("CreatePage starting image", () => {
   it("keeps the image picked last when an earlier upload finishes later", async () => {
     let made = 0;
     const api = fakeApi({
-      createUpload: async () => ({ imageKey: `uploads/user-1/${++made}.png`, uploadUrl: "https://storage.test/put", expiresAt: "" }),
+      createUpload: () => Promise.resolve({ imageKey: `uploads/user-1/${++made}.png`, uploadUrl: "https://storage.test/put", expiresAt: "" }),
     });
     open({ api });
     await userEvent.type(await screen.findByRole("textbox", { name: /^Prompt/ }), "Start here");
@@ -268,9 +277,9 @@ describe("CreatePage starting image", () => {
     await userEvent.upload(picker, new File(["second"], "second.png", { type: "image/png" }));
     await vi.waitFor(() => expect(upload.pending).toHaveLength(2));
 
-    await act(async () => upload.pending[1].finish());
+    await act(() => upload.pending[1].finish());
     expect(await screen.findByText("Uploaded — the video starts from this image.")).toBeInTheDocument();
-    await act(async () => upload.pending[0].finish());
+    await act(() => upload.pending[0].finish());
     await userEvent.click(screen.getByRole("button", { name: "Generate · 1 credit" }));
     expect(api.createJob.mock.calls[0][0]).toMatchObject({ imageKey: "uploads/user-1/2.png" });
   });

@@ -16,7 +16,7 @@ const cardIds = () => screen.queryAllByTestId("job-card").map((card) => card.get
 
 describe("DashboardPage", () => {
   it("shows the balance and plan", async () => {
-    const api = fakeApi({ balance: async () => balance({ credits: 17, reserved: 2, plan: "pro", renewsAt: "2025-04-01T00:00:00Z" }) });
+    const api = fakeApi({ balance: () => Promise.resolve(balance({ credits: 17, reserved: 2, plan: "pro", renewsAt: "2025-04-01T00:00:00Z" })) });
     renderWithServices(<DashboardPage />, { api });
     expect(await within(screen.getByTestId("balance")).findByText("17")).toBeInTheDocument();
     expect(screen.getByText("2 credits reserved for renders in progress")).toBeInTheDocument();
@@ -25,7 +25,7 @@ describe("DashboardPage", () => {
   });
 
   it("lists the user's renders as cards linking to each job", async () => {
-    const api = fakeApi({ jobs: async () => ({ items: jobs, nextCursor: null }) });
+    const api = fakeApi({ jobs: () => Promise.resolve({ items: jobs, nextCursor: null }) });
     renderWithServices(<DashboardPage />, { api });
     await screen.findByText("Neon city at night");
     expect(cardIds()).toEqual(["a", "b", "c"]);
@@ -37,7 +37,7 @@ describe("DashboardPage", () => {
   });
 
   it("filters the cards by prompt and by status", async () => {
-    const api = fakeApi({ jobs: async () => ({ items: jobs, nextCursor: null }) });
+    const api = fakeApi({ jobs: () => Promise.resolve({ items: jobs, nextCursor: null }) });
     renderWithServices(<DashboardPage />, { api });
     await screen.findByText("Neon city at night");
     await userEvent.type(screen.getByRole("searchbox", { name: "Search prompts" }), "paper");
@@ -56,9 +56,9 @@ describe("DashboardPage", () => {
 
   it("loads more renders with the cursor", async () => {
     const api = fakeApi({
-      jobs: async (_limit, cursor) => cursor === "next"
+      jobs: (_limit, cursor) => Promise.resolve(cursor === "next"
         ? { items: [job({ jobId: "d", status: "done", prompt: "Older one" })], nextCursor: null }
-        : { items: [jobs[0]], nextCursor: "next" },
+        : { items: [jobs[0]], nextCursor: "next" }),
     });
     renderWithServices(<DashboardPage />, { api });
     await userEvent.click(await screen.findByRole("button", { name: "Load more" }));
@@ -70,7 +70,7 @@ describe("DashboardPage", () => {
   it("refreshes the list and the balance while something is rendering, and stops when nothing is", async () => {
     vi.useFakeTimers();
     let items = [jobs[2]];
-    const api = fakeApi({ jobs: async () => ({ items, nextCursor: null }) });
+    const api = fakeApi({ jobs: () => Promise.resolve({ items, nextCursor: null }) });
     renderWithServices(<DashboardPage />, { api });
     await act(async () => {});
     expect(api.jobs).toHaveBeenCalledTimes(1);
@@ -83,7 +83,7 @@ describe("DashboardPage", () => {
   });
 
   it("shows the API's sentence when the list can't be read", async () => {
-    const api = fakeApi({ jobs: async () => { throw new Error("The server answered HTTP 503. Please try again in a moment."); } });
+    const api = fakeApi({ jobs: () => Promise.reject(new Error("The server answered HTTP 503. Please try again in a moment.")) });
     renderWithServices(<DashboardPage />, { api });
     expect(await screen.findByRole("alert")).toHaveTextContent("The server answered HTTP 503.");
   });

@@ -23,7 +23,7 @@ const liveDocuments: LiveDocuments = {
     return live.unsubscribe;
   },
 };
-const firebase = { liveDocuments: async () => liveDocuments } as unknown as FirebaseHandles;
+const firebase = { liveDocuments: () => Promise.resolve(liveDocuments) } as unknown as FirebaseHandles;
 
 afterEach(() => {
   vi.useRealTimers();
@@ -42,7 +42,7 @@ function push(data: JobDocument) {
 /** An API whose job view is whatever `state.view` is at the time of the call. */
 function serverWith(view: Job) {
   const state = { view };
-  const api = fakeApi({ job: async () => state.view });
+  const api = fakeApi({ job: () => Promise.resolve(state.view) });
   return { api, state };
 }
 
@@ -143,7 +143,7 @@ describe("JobPage", () => {
   it("polls when the live channel can't even be loaded", async () => {
     vi.useFakeTimers();
     const { api } = serverWith(job({ status: "running", progress: 0.1, stage: "denoising" }));
-    const broken = { liveDocuments: async () => { throw new Error("chunk failed to load"); } } as unknown as FirebaseHandles;
+    const broken = { liveDocuments: () => Promise.reject(new Error("chunk failed to load")) } as unknown as FirebaseHandles;
     renderWithServices(<JobPage />, { api, services: { firebase: broken }, route: "/jobs/job-1", path: "/jobs/:jobId" });
     await act(async () => {});
     expect(screen.getByText("Updating every 2 s")).toBeInTheDocument();
@@ -174,7 +174,7 @@ describe("JobPage", () => {
   });
 
   it("shows the API's sentence when the job can't be read", async () => {
-    const api = fakeApi({ job: async () => { throw new ApiError(404, "not_found", "There is no video with this id."); } });
+    const api = fakeApi({ job: () => Promise.reject(new ApiError(404, "not_found", "There is no video with this id.")) });
     open(api, "nope");
     expect(await screen.findByRole("alert")).toHaveTextContent("There is no video with this id.");
   });

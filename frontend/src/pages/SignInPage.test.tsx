@@ -69,7 +69,7 @@ describe("SignInPage", () => {
     expect(auth.signIn).not.toHaveBeenCalled();
   });
 
-  it("offers Google only when the configuration enables it", async () => {
+  it("offers Google only when the configuration enables it", () => {
     open();
     expect(screen.queryByRole("button", { name: "Continue with Google" })).not.toBeInTheDocument();
   });

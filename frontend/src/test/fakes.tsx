@@ -75,29 +75,33 @@ export function fakeApi(overrides: Partial<{ [K in keyof ApiMethods]: ApiMethods
   const never = () => new Promise<never>(() => {});
   const api: Record<string, Mock> = {
     request: vi.fn(never),
-    createJob: vi.fn(async () => ({ jobId: "job-new", status: "queued" as const, creditsReserved: 1, creditsRemaining: 9 })),
-    job: vi.fn(async (jobId: string) => job({ jobId })),
-    jobs: vi.fn(async () => ({ items: [], nextCursor: null })),
-    cancelJob: vi.fn(async (jobId: string) => job({ jobId, status: "canceled" })),
+    createJob: vi.fn(() => Promise.resolve({ jobId: "job-new", status: "queued" as const, creditsReserved: 1, creditsRemaining: 9 })),
+    job: vi.fn((jobId: string) => Promise.resolve(job({ jobId }))),
+    jobs: vi.fn(() => Promise.resolve({ items: [], nextCursor: null })),
+    cancelJob: vi.fn((jobId: string) => Promise.resolve(job({ jobId, status: "canceled" }))),
     createUpload: vi.fn(never),
-    balance: vi.fn(async () => balance()),
-    ledger: vi.fn(async () => ({ items: [], nextCursor: null })),
-    plans: vi.fn(async () => listing()),
-    subscribe: vi.fn(async () => ({ paymentId: "pay-1", redirectUrl: "https://pay.example/checkout/pay-1" })),
-    topup: vi.fn(async () => ({ paymentId: "pay-2", redirectUrl: "https://pay.example/checkout/pay-2" })),
+    balance: vi.fn(() => Promise.resolve(balance())),
+    ledger: vi.fn(() => Promise.resolve({ items: [], nextCursor: null })),
+    plans: vi.fn(() => Promise.resolve(listing())),
+    subscribe: vi.fn(() => Promise.resolve({ paymentId: "pay-1", redirectUrl: "https://pay.example/checkout/pay-1" })),
+    topup: vi.fn(() => Promise.resolve({ paymentId: "pay-2", redirectUrl: "https://pay.example/checkout/pay-2" })),
     payment: vi.fn(never),
     adminOverview: vi.fn(never),
-    adminJobs: vi.fn(async () => ({ items: [], nextCursor: null })),
-    adminUsers: vi.fn(async () => ({ items: [], nextCursor: null })),
-    adjustCredits: vi.fn(async () => ({ credits: 0 })),
+    adminJobs: vi.fn(() => Promise.resolve({ items: [], nextCursor: null })),
+    adminUsers: vi.fn(() => Promise.resolve({ items: [], nextCursor: null })),
+    adjustCredits: vi.fn(() => Promise.resolve({ credits: 0 })),
   };
   for (const [name, impl] of Object.entries(overrides)) api[name] = vi.fn(impl as (...args: unknown[]) => unknown);
   return api as unknown as FakeApi;
 }
 
+/** A signed-in Firebase user as far as the app reads one; hand in `getIdToken` to watch the token requests. */
+export function fakeUser(getIdToken = vi.fn<User["getIdToken"]>(() => Promise.resolve("token"))): User {
+  return { uid: "user-1", email: "ada@example.com", getIdToken } as unknown as User;
+}
+
 export function signedIn(overrides: Partial<Session> = {}): Session {
-  const user = { uid: "user-1", email: "ada@example.com", getIdToken: vi.fn(async () => "token") } as unknown as User;
-  return { ready: true, user, admin: false, ...overrides };
+  return { ready: true, user: fakeUser(), admin: false, ...overrides };
 }
 
 /** Shows where the router is, so a test can see a navigation happen. */
