@@ -30,12 +30,14 @@ help:
 run: install web
 	$(PY) -m shared.local.stack
 
-# The Terraform checks first (seconds, no ports). Then two pytest processes: the worker suite forks ffmpeg
+# The fast tier first (the rules and services over the in-memory store, seconds), then the Terraform checks
+# (seconds, no ports). Then two pytest processes: the worker suite forks ffmpeg
 # and is kept apart from the gRPC clients of the others. Then the web app: type check, unit tests, and the
 # browser tests against a fresh local stack.
 test: install web
+	$(PY) -m pytest tests/unit
 	$(MAKE) test-infra
-	$(PY) -m pytest tests firestore_rules/tests --ignore=tests/worker --ignore=tests/infra
+	$(PY) -m pytest tests firestore_rules/tests --ignore=tests/unit --ignore=tests/worker --ignore=tests/infra
 	$(PY) -m pytest tests/worker
 	$(MAKE) test-web
 
