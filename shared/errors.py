@@ -1,4 +1,5 @@
-"""One flat tree of domain errors; each carries its HTTP status and code (DESIGN.md §5)."""
+"""One flat tree of errors; each carries its HTTP status and code, and becomes the JSON error body
+`{"error": {"code", "message", "field"?}}` (see docs/architecture.md)."""
 
 
 class CineWeaveError(Exception):

@@ -1,4 +1,4 @@
-"""The public HTTP surface: which function serves which path (DESIGN.md §5).
+"""The public HTTP surface: which function serves which path.
 
 One table for the local router, the load balancer's URL map and the tests. Rules use werkzeug syntax;
 each function re-matches its own sub-paths, so the table only needs to pick the function.

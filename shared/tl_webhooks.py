@@ -19,8 +19,6 @@ from shared.log import fields, get_logger
 
 log = get_logger("truelayer.webhooks")
 
-PRODUCTION_JKU = "https://webhooks.truelayer.com/.well-known/jwks"
-SANDBOX_JKU = "https://webhooks.truelayer-sandbox.com/.well-known/jwks"
 FETCH_TIMEOUT_SEC = 5
 # An unknown kid may mean TrueLayer rotated its keys; refetching is capped so forged kids cannot make us
 # hammer the JWKS endpoint.

@@ -1,4 +1,4 @@
-"""DESIGN.md §6 invariants, checked against Firestore after every scenario."""
+"""The ledger invariants (docs/architecture.md), checked against Firestore after every scenario."""
 
 from collections import Counter, defaultdict
 

@@ -1,4 +1,4 @@
-"""Start, probe and clear the three emulators of the local stack (DESIGN.md §4).
+"""Start, probe and clear the three emulators of the local stack.
 
 - Firestore: gcloud's `cloud_firestore_emulator` launcher (Java 17), loaded with firestore_rules/firestore.rules.
 - Auth: the Firebase Auth emulator from firebase-tools (installed by `npm ci` in frontend/).

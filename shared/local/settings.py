@@ -1,4 +1,4 @@
-"""Fixed names, ports and dev-only secrets of the local stack and of the test session (DESIGN.md §4)."""
+"""Fixed names, ports and dev-only secrets of the local stack and of the test session."""
 
 import os
 from dataclasses import dataclass

@@ -1,4 +1,4 @@
-"""Races on one account: the invariants must hold whoever wins (DESIGN.md §6)."""
+"""Races on one account: the invariants must hold whoever wins (the ledger invariants of docs/architecture.md)."""
 
 from concurrent.futures import ThreadPoolExecutor
 

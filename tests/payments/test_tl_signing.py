@@ -9,7 +9,7 @@ from truelayer_signing import HttpMethod
 
 from shared import errors
 from shared.local.truelayer_keys import LocalKeys
-from shared.tl_webhooks import PRODUCTION_JKU, SANDBOX_JKU, WebhookVerifier
+from shared.tl_webhooks import WebhookVerifier
 from tests.payments.servers import JwksHost
 
 PATH = "/api/webhooks/truelayer"
@@ -52,11 +52,6 @@ def verifier(jwks_host, clock):
 
 def signed(keys: LocalKeys, jku: str, body: bytes = BODY, path: str = PATH) -> dict[str, str]:
     return keys.sign_webhook(body, path, jku=jku, timestamp=TIMESTAMP)
-
-
-def test_the_published_constants_are_truelayers_jwks_urls():
-    assert PRODUCTION_JKU == "https://webhooks.truelayer.com/.well-known/jwks"
-    assert SANDBOX_JKU == "https://webhooks.truelayer-sandbox.com/.well-known/jwks"
 
 
 def test_a_webhook_signed_by_the_running_standin_verifies_with_its_jwks(standin):
