@@ -22,7 +22,7 @@ describe("BuyCredits without payments", () => {
     const { api } = show(listing({ paymentsEnabled: false }));
     expect(screen.getByRole("status")).toHaveTextContent("Payments are not configured on this server yet.");
     expect(screen.getByRole("button", { name: "Choose Starter" })).toBeDisabled();
-    expect(screen.getByRole("button", { name: "Choose Pro" })).toBeDisabled();
+    expect(screen.getByRole("button", { name: "Choose Creator" })).toBeDisabled();
     expect(screen.getByRole("button", { name: "Top up" })).toBeDisabled();
     expect(api.subscribe).not.toHaveBeenCalled();
   });
@@ -32,29 +32,34 @@ describe("BuyCredits with payments", () => {
   it("does not show the not-configured message", () => {
     show(listing());
     expect(screen.queryByText(/not configured/)).not.toBeInTheDocument();
-    expect(screen.getByRole("button", { name: "Choose Pro" })).toBeEnabled();
+    expect(screen.getByRole("button", { name: "Choose Creator" })).toBeEnabled();
   });
 
   it("shows each plan's price and monthly credits", () => {
     show(listing());
-    expect(screen.getByTestId("plan-pro")).toHaveTextContent("200 credits a month · 1000 s of video");
-    expect(screen.getByTestId("plan-pro")).toHaveTextContent("20.00");
-    expect(screen.getByTestId("plan-starter")).toHaveTextContent("7.20");
+    expect(screen.getByTestId("plan-creator")).toHaveTextContent("250 credits a month · 1250 s of video");
+    expect(screen.getByTestId("plan-creator")).toHaveTextContent("24.80");
+    expect(screen.getByTestId("plan-starter")).toHaveTextContent("8.00");
+  });
+
+  it("states the listing's credit policy", () => {
+    show(listing({ creditPolicy: "Credits are kept for as long as the account is open." }));
+    expect(screen.getByText("Credits are kept for as long as the account is open.")).toBeInTheDocument();
   });
 
   it("subscribes to the chosen plan and goes to the payment page", async () => {
     const { api } = show(listing());
-    await userEvent.click(screen.getByRole("button", { name: "Choose Pro" }));
-    expect(api.subscribe).toHaveBeenCalledWith("pro", expect.any(String));
+    await userEvent.click(screen.getByRole("button", { name: "Choose Creator" }));
+    expect(api.subscribe).toHaveBeenCalledWith("creator", expect.any(String));
     expect(assign).toHaveBeenCalledWith("https://pay.example/checkout/pay-1");
   });
 
   it("tops up the amount typed, priced per credit", async () => {
     const { api } = show(listing());
-    const amount = screen.getByRole("spinbutton", { name: /Top up credits \(10–1000\)/ });
+    const amount = screen.getByRole("spinbutton", { name: /Top up credits \(10–2000\)/ });
     await userEvent.clear(amount);
     await userEvent.type(amount, "50");
-    expect(screen.getByText(/7\.50/)).toBeInTheDocument(); // 50 × 15 minor units
+    expect(screen.getByText(/10\.00/)).toBeInTheDocument(); // 50 × 20 minor units
     await userEvent.click(screen.getByRole("button", { name: "Top up" }));
     expect(api.topup).toHaveBeenCalledWith(50, expect.any(String));
     expect(assign).toHaveBeenCalledWith("https://pay.example/checkout/pay-2");
@@ -65,7 +70,7 @@ describe("BuyCredits with payments", () => {
     const amount = screen.getByRole("spinbutton");
     await userEvent.clear(amount);
     await userEvent.type(amount, "5");
-    expect(screen.getByText("Choose 10 to 1000")).toBeInTheDocument();
+    expect(screen.getByText("Choose 10 to 2000")).toBeInTheDocument();
     expect(screen.getByRole("button", { name: "Top up" })).toBeDisabled();
     await userEvent.type(amount, "{Enter}");
     expect(api.topup).not.toHaveBeenCalled();
@@ -83,7 +88,7 @@ describe("BuyCredits with payments", () => {
   });
 
   it("marks the current plan and offers no second subscription", () => {
-    show(listing(), balance({ plan: "pro" }));
+    show(listing(), balance({ plan: "creator" }));
     expect(screen.getByRole("button", { name: "Your plan" })).toBeDisabled();
     expect(screen.getByRole("button", { name: "Choose Starter" })).toBeDisabled();
     expect(screen.getByRole("button", { name: "Top up" })).toBeEnabled();

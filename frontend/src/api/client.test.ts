@@ -90,9 +90,9 @@ describe("ApiClient requests", () => {
 
   it("posts subscribe and top-up bodies", async () => {
     const first = client(json(200, { paymentId: "p", redirectUrl: "https://pay" }));
-    await first.api.subscribe("pro", "k1");
+    await first.api.subscribe("creator", "k1");
     expect(sent(first.fetchImpl).url).toBe("https://api.test/api/subscribe");
-    expect(JSON.parse(sent(first.fetchImpl).body!)).toEqual({ planId: "pro" });
+    expect(JSON.parse(sent(first.fetchImpl).body!)).toEqual({ planId: "creator" });
     const second = client(json(200, { paymentId: "p", redirectUrl: "https://pay" }));
     await second.api.topup(50, "k2");
     expect(sent(second.fetchImpl).url).toBe("https://api.test/api/topup");

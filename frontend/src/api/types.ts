@@ -82,7 +82,7 @@ export interface JobLimits {
 
 export interface PlanListing {
   plans: Plan[];
-  topup: { priceMinorPerCredit: number; currency: string; minCredits: number; maxCredits: number };
+  topup: { priceMinorPerCredit: number; currency: string; usdCentsPerCredit: number; minCredits: number; maxCredits: number };
   creditPolicy: string;
   jobLimits: JobLimits;
   paymentsEnabled: boolean;

@@ -6,14 +6,14 @@ import { AccountPage } from "./AccountPage";
 describe("AccountPage", () => {
   it("shows the balance, plan, email, plans and history", async () => {
     const api = fakeApi({
-      balance: () => Promise.resolve(balance({ credits: 33, reserved: 2, plan: "pro", renewsAt: "2025-04-01T00:00:00Z" })),
+      balance: () => Promise.resolve(balance({ credits: 33, reserved: 2, plan: "creator", renewsAt: "2025-04-01T00:00:00Z" })),
       ledger: () => Promise.resolve({ items: [{ id: "e1", kind: "grant", amount: 200, createdAt: "2025-03-01T00:00:00Z" }], nextCursor: null }),
     });
     renderWithServices(<AccountPage />, { api, route: "/account" });
     expect(await screen.findByTestId("account-credits")).toHaveTextContent("33");
     expect(screen.getByText("2 credits reserved")).toBeInTheDocument();
     const plan = screen.getByText("Plan").closest(".stat") as HTMLElement;
-    expect(plan).toHaveTextContent(/^PlanProRenews /);
+    expect(plan).toHaveTextContent(/^PlanCreatorRenews /);
     expect(screen.getByText("ada@example.com")).toBeInTheDocument();
     expect(await screen.findByRole("button", { name: "Your plan" })).toBeDisabled();
     expect(await screen.findByText("Plan credits")).toBeInTheDocument();

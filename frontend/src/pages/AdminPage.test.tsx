@@ -14,7 +14,7 @@ const overview: AdminOverview = {
   gpuSeconds: 1830.4,
   gpuCostUsd: 1.27,
   jobsPerDay: [{ date: "2025-03-01", total: 5, failed: 1 }, { date: "2025-03-02", total: 8, failed: 0 }],
-  revenue: [{ planId: "pro", name: "Pro", subscribers: 2, revenueMinor: 4000, gpuSeconds: 900, gpuCostMinor: 120, currency: "GBP" }],
+  revenue: [{ planId: "creator", name: "Creator", subscribers: 2, revenueMinor: 4960, gpuSeconds: 900, gpuCostMinor: 120, currency: "GBP" }],
 };
 
 describe("AdminPage", () => {
@@ -50,7 +50,7 @@ describe("AdminPage", () => {
     expect(screen.getByText("≈ $1.27")).toBeInTheDocument();
     expect(within(screen.getByTestId("jobs-by-status")).getAllByRole("listitem")).toHaveLength(7);
     expect(screen.getAllByTestId("chart-bar").map((bar) => bar.getAttribute("data-total"))).toEqual(["5", "8"]);
-    expect(within(screen.getByTestId("revenue")).getByText("Pro")).toBeInTheDocument();
+    expect(within(screen.getByTestId("revenue")).getByText("Creator")).toBeInTheDocument();
     expect(await screen.findByText("ada@example.com")).toBeInTheDocument();
     expect(await screen.findByText("Foxes in snow")).toBeInTheDocument();
   });

@@ -198,7 +198,7 @@ describe("CreatePage from an earlier job", () => {
     expect(screen.getByRole("textbox", { name: "Negative prompt" })).toHaveValue("blur");
     expect(screen.getByRole("radio", { name: "15 s · 3 credits" })).toBeChecked();
     expect(screen.getByRole("radio", { name: "9:16 portrait" })).toBeChecked();
-    expect(screen.getByTestId("prompt-counter")).toHaveTextContent("13 / 500");
+    expect(screen.getByTestId("prompt-counter")).toHaveTextContent(`13 / ${LIMITS.promptMaxChars}`);
 
     await vi.waitFor(() => expect(generate()).toBeEnabled());
     await userEvent.click(generate());

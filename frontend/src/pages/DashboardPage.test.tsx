@@ -16,11 +16,11 @@ const cardIds = () => screen.queryAllByTestId("job-card").map((card) => card.get
 
 describe("DashboardPage", () => {
   it("shows the balance and plan", async () => {
-    const api = fakeApi({ balance: () => Promise.resolve(balance({ credits: 17, reserved: 2, plan: "pro", renewsAt: "2025-04-01T00:00:00Z" })) });
+    const api = fakeApi({ balance: () => Promise.resolve(balance({ credits: 17, reserved: 2, plan: "creator", renewsAt: "2025-04-01T00:00:00Z" })) });
     renderWithServices(<DashboardPage />, { api });
     expect(await within(screen.getByTestId("balance")).findByText("17")).toBeInTheDocument();
     expect(screen.getByText("2 credits reserved for renders in progress")).toBeInTheDocument();
-    expect(screen.getByText("Pro")).toBeInTheDocument();
+    expect(screen.getByText("Creator")).toBeInTheDocument();
     expect(screen.getByText(/^Renews /)).toBeInTheDocument();
   });
 

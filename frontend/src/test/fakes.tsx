@@ -10,28 +10,31 @@ import type { Balance, Job, JobLimits, PlanListing } from "../api/types";
 import { CreditsProvider } from "../app/credits";
 import { TestServicesProvider, type Services, type Session } from "../app/services";
 
+// The API's answers under its default settings: its three plans, prices at the default rate of 0.80 minor
+// units per US cent, its job limits and its wording.
 export const LIMITS: JobLimits = {
-  promptMaxChars: 500,
+  promptMaxChars: 2000,
   durations: [
     { durationSec: 5, credits: 1 },
     { durationSec: 10, credits: 2 },
     { durationSec: 15, credits: 3 },
   ],
   aspectRatios: ["16:9", "9:16"],
-  maxActiveJobs: 2,
+  maxActiveJobs: 5,
   upload: { contentTypes: ["image/jpeg", "image/png", "image/webp"], maxBytes: 10 * 1024 * 1024 },
   videoTtlHours: 24,
-  maxSeed: 4294967295,
+  maxSeed: 2147483647,
 };
 
 export function listing(overrides: Partial<PlanListing> = {}): PlanListing {
   return {
     plans: [
-      { id: "starter", name: "Starter", creditsPerMonth: 60, priceUsdCents: 900, priceMinor: 720, currency: "GBP" },
-      { id: "pro", name: "Pro", creditsPerMonth: 200, priceUsdCents: 2500, priceMinor: 2000, currency: "GBP" },
+      { id: "starter", name: "Starter", creditsPerMonth: 80, priceUsdCents: 1000, priceMinor: 800, currency: "GBP" },
+      { id: "creator", name: "Creator", creditsPerMonth: 250, priceUsdCents: 3100, priceMinor: 2480, currency: "GBP" },
+      { id: "studio", name: "Studio", creditsPerMonth: 500, priceUsdCents: 6000, priceMinor: 4800, currency: "GBP" },
     ],
-    topup: { priceMinorPerCredit: 15, currency: "GBP", minCredits: 10, maxCredits: 1000 },
-    creditPolicy: "Unused plan credits roll over for one month.",
+    topup: { priceMinorPerCredit: 20, currency: "GBP", usdCentsPerCredit: 25, minCredits: 10, maxCredits: 2000 },
+    creditPolicy: "Unused credits roll over: each renewal adds the plan's credits to your balance; credits never expire.",
     jobLimits: LIMITS,
     paymentsEnabled: true,
     ...overrides,
