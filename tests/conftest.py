@@ -22,7 +22,7 @@ os.environ.update(settings.env_for_tests())
 # can stall or scribble on the child before it execs.
 os.environ.setdefault("GRPC_ENABLE_FORK_SUPPORT", "0")
 
-import pytest  # noqa: E402
+import pytest
 
 PORTS = settings.TEST_EMULATOR_PORTS
 LOG_DIR = settings.RUN_DIR / "test"

@@ -1,12 +1,12 @@
 """A scripted stand-in for RunPod's hosted queue API (`/v2/{endpoint}/run|status|cancel`), speaking its
 documented wire format, so tests decide what each job's status is."""
 
+import json
 import threading
 import uuid
 
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
-import json
 
 
 class FakeRunPod:

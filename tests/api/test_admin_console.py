@@ -1,12 +1,10 @@
 """The admin console's figures (GPU cost, jobs per day, revenue per plan), user emails and the job filters."""
 
 import datetime as dt
-from decimal import Decimal
 
 from google.cloud.firestore import DocumentReference
 
 from shared import store
-from shared.config import Settings
 from tests.api.flow import create_job, dispatch, dispatched, finish_on_gpu, webhook
 from tests.api.payment_flow import deliver
 
@@ -27,7 +25,7 @@ def done(api, services, runpod, user, gpu_seconds) -> str:
 
 
 def created_days_ago(services, job_id, days) -> None:
-    moment = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=days)
+    moment = dt.datetime.now(dt.UTC) - dt.timedelta(days=days)
     store.jobs(services.db).document(job_id).update({"createdAt": moment})
 
 
@@ -64,7 +62,7 @@ def test_overview_counts_gpu_cost_jobs_per_day_and_revenue_per_plan(api, service
     assert overview["jobsByStatus"]["failed"] == 1 and overview["creditsBurned"] == 3
 
     days = overview["jobsPerDay"]
-    today = dt.datetime.now(dt.timezone.utc).date()
+    today = dt.datetime.now(dt.UTC).date()
     assert [day["date"] for day in days] == [
         (today - dt.timedelta(days=back)).isoformat() for back in range(13, -1, -1)
     ]

@@ -64,7 +64,7 @@ def test_webhook_storm_and_cancel_race_settle_or_refund_exactly_once(api, servic
     with ThreadPoolExecutor(max_workers=10) as pool:
         codes = list(pool.map(deliver, range(24)))
     assert all(code in (200, 409, 503) for code in codes), codes
-    for job_id, run in jobs:  # what a later redelivery or the sweep would do
+    for _, run in jobs:  # what a later redelivery or the sweep would do
         webhook(api, run)
     statuses = {job(api, user, job_id)["status"] for job_id, _ in jobs}
     assert statuses <= {"done", "canceled"}

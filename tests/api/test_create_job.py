@@ -23,7 +23,7 @@ def test_create_reserves_credits_and_queues(api, services, make_user):
     balance = api.get("/api/credits", user).json
     assert balance["credits"] == 1 and balance["reserved"] == 2
     ledger = api.get("/api/credits/ledger", user).json["entries"]
-    assert [(e["kind"], e["amount"], e.get("jobId")) for e in ledger][0] == ("reserve", 2, body["jobId"])
+    assert next((e["kind"], e["amount"], e.get("jobId")) for e in ledger) == ("reserve", 2, body["jobId"])
 
     view = api.get(f"/api/jobs/{body['jobId']}", user).json
     assert view["status"] == "queued" and view["seed"] == 42 and view["queuePosition"] == 1

@@ -4,7 +4,7 @@ import datetime as dt
 
 import requests
 
-from tests.api.flow import create_job, dispatch, dispatched, finish_on_gpu, job, sweep, token_of, webhook
+from tests.api.flow import create_job, dispatch, dispatched, finish_on_gpu, job, token_of, webhook
 
 
 def balance(api, user):
@@ -153,7 +153,7 @@ def test_dispatch_retries_then_gives_up_with_a_refund(api, services, runpod, mak
     user = make_user(credits=1)
     job_id = create_job(api, user)
     runpod.fail_runs = 5
-    for attempt in range(4):
+    for _ in range(4):
         answer = dispatch(api, services, job_id)
         assert answer.status_code == 503 and answer.headers["Retry-After"]
     assert dispatch(api, services, job_id).json["outcome"] == "failed"

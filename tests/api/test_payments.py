@@ -110,7 +110,7 @@ def test_buying_creator_grants_250_credits_once_only_through_the_webhook(api, se
 
     account = balance(api, user)
     assert account["credits"] == 250 and account["plan"] == "creator"
-    period = dt.datetime.now(dt.timezone.utc).date()
+    period = dt.datetime.now(dt.UTC).date()
     assert account["renewsAt"].startswith(add_month(period).isoformat())
     grants = [e for e in ledger(api, user) if e["kind"] == "grant"]
     assert grants == [

@@ -51,7 +51,7 @@ def grants(api, user) -> list[dict]:
 
 def test_renewal_without_mandate_asks_once_and_grants_once(api, services, subscriber, truelayer):
     due = make_due(services, subscriber, dt.timedelta(hours=1))
-    assert due.date() == add_month(dt.datetime.now(dt.timezone.utc).date())
+    assert due.date() == add_month(dt.datetime.now(dt.UTC).date())
     period = due.date().isoformat()
     before = payment_creations(truelayer)
     assert renew(api, services)["started"] == 1

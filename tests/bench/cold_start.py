@@ -76,7 +76,7 @@ def cold_start(name: str, request: tuple, env: dict) -> tuple[float, int]:
                 return time.perf_counter() - started, answer.status_code
             except requests.ConnectionError:
                 if process.poll() is not None:
-                    raise RuntimeError(f"{name} exited with {process.returncode}")
+                    raise RuntimeError(f"{name} exited with {process.returncode}") from None
                 time.sleep(0.01)
     finally:
         process.terminate()

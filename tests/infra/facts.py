@@ -61,7 +61,7 @@ def settings_env_names() -> dict[str, str]:
     Settings.from_env(environ)
     fields = list(Settings.model_fields)
     assert len(environ.asked) == len(fields)
-    return dict(zip(fields, environ.asked))
+    return dict(zip(fields, environ.asked, strict=True))
 
 
 def production_values() -> dict:

@@ -17,7 +17,7 @@ import pytest
 from tests.infra.hcl import REPO_ROOT
 
 sys.path.insert(0, str(REPO_ROOT / "terraform"))
-import bundle  # noqa: E402
+import bundle
 
 ENTRY_POINTS = sorted(path.stem for path in (REPO_ROOT / "functions").glob("*.py") if path.stem != "__init__")
 

@@ -21,7 +21,6 @@ from tests.infra.facts import (
 )
 from tests.infra.hcl import REPO_ROOT, all_tf_files, module
 
-
 # -- functions -----------------------------------------------------------------------------------------------
 
 
@@ -103,7 +102,8 @@ def test_the_module_call_passes_the_settings_and_the_secrets_of_each_function():
     call = function_call()
     assert call["env"] == "${local.function_env[each.key]}"
     assert call["secret_env"] == (
-        "${{for key in each.value.secrets : local.secrets[key].env => google_secret_manager_secret.this[key].secret_id}}"
+        "${{for key in each.value.secrets : local.secrets[key].env => "
+        "google_secret_manager_secret.this[key].secret_id}}"
     )
     env = platform().locals["function_env"]
     assert "merge(local.settings_env, {INTERNAL_AUDIENCE = local.internal_audience[name]})" in env

@@ -10,7 +10,6 @@ from shared.routes import ROUTES
 from tests.infra.facts import composition, function_map, platform
 from tests.infra.hcl import ENVIRONMENTS, REPO_ROOT, all_tf_files, environment, module, parse, tf_files
 
-
 # -- queue, scheduler, Firestore -----------------------------------------------------------------------------
 
 
@@ -60,7 +59,7 @@ EXPECTED_INDEXES = {
 def test_firestore_has_the_composite_indexes_the_queries_need():
     indexes = platform().locals["firestore_indexes"]
     actual = {(index["collection"], tuple(tuple(field) for field in index["fields"])) for index in indexes.values()}
-    assert EXPECTED_INDEXES <= actual
+    assert actual >= EXPECTED_INDEXES
     for _, fields in actual:
         assert len(fields) >= 2, "a single-field index is automatic; Firestore refuses it as a composite"
     assert platform().resource("google_firestore_index", "this")["for_each"] == "${local.firestore_indexes}"
@@ -253,7 +252,7 @@ def test_environments_expose_the_urls_an_operator_pastes_elsewhere():
     assert outputs["api_base_url"]["value"] == "${local.base_url}/api"
     assert outputs["web_url"]["value"] == "${local.base_url}/"
     assert composition().locals["base_url"] == "https://${var.domain}"
-    assert OPERATOR_OUTPUTS <= set(outputs)
+    assert set(outputs) >= OPERATOR_OUTPUTS
     for name in ENVIRONMENTS:
         env_outputs = environment(name).outputs
         assert set(env_outputs) == set(outputs), name

@@ -16,7 +16,6 @@ from tests.infra.facts import (
 )
 from tests.infra.hcl import module
 
-
 # -- the load balancer ---------------------------------------------------------------------------------------
 
 

@@ -161,7 +161,7 @@ def test_a_lost_answer_is_retried_with_the_same_key_and_body_and_makes_one_payme
 def test_a_provider_that_stays_unavailable_ends_in_unavailable(standin, tl_client):
     tl_client.access_token()
     standin.fail_next(10)
-    with pytest.raises(errors.Unavailable, match="unavailable .*503"):
+    with pytest.raises(errors.Unavailable, match=r"unavailable .*503"):
         create(tl_client)
     assert len(payment_posts(standin)) == 4
     assert len(standin.book) == 0
@@ -186,7 +186,7 @@ def test_an_expired_token_is_refreshed_once(standin, tl_client):
 def test_a_request_signed_with_the_wrong_key_is_refused(standin, tl_config, tmp_path):
     stranger = LocalKeys.load_or_create(tmp_path)
     client = TrueLayerClient(replace(tl_config, signing_private_key_pem=stranger.signing_private_pem))
-    with pytest.raises(errors.Unavailable, match="refused to create the payment .*401 Unauthenticated"):
+    with pytest.raises(errors.Unavailable, match=r"refused to create the payment .*401 Unauthenticated"):
         create(client)
     assert len(standin.book) == 0
 

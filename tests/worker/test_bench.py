@@ -101,17 +101,17 @@ def test_built_components_have_the_dtypes_from_pretrained_gives(tmp_path):
 
     from worker.pipeline.full_size import build_on_device
 
-    config = dict(
-        patch_size=(1, 2, 2),
-        num_attention_heads=2,
-        attention_head_dim=12,
-        in_channels=48,
-        out_channels=48,
-        text_dim=32,
-        freq_dim=256,
-        ffn_dim=32,
-        num_layers=2,
-    )
+    config = {
+        "patch_size": (1, 2, 2),
+        "num_attention_heads": 2,
+        "attention_head_dim": 12,
+        "in_channels": 48,
+        "out_channels": 48,
+        "text_dim": 32,
+        "freq_dim": 256,
+        "ffn_dim": 32,
+        "num_layers": 2,
+    }
     built = build_on_device(lambda: WanTransformer3DModel(**config), "cpu", torch.bfloat16)
     built.save_pretrained(tmp_path)
     loaded = WanTransformer3DModel.from_pretrained(tmp_path, torch_dtype=torch.bfloat16)

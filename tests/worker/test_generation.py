@@ -14,7 +14,7 @@ W, H = 64, 32  # smallest size the VAE stride (16) x patch (2) allows, wide like
 
 
 def request(**overrides) -> ClipRequest:
-    fields = dict(prompt="a red kite", duration_sec=5, seed=11, width=W, height=H, frames_per_segment=9)
+    fields = {"prompt": "a red kite", "duration_sec": 5, "seed": 11, "width": W, "height": H, "frames_per_segment": 9}
     fields.update(overrides)
     return ClipRequest(**fields)
 

@@ -121,7 +121,7 @@ def test_progress_updates_arrive_in_stage_order(worker_env, make_job):
     first_seen = sorted(set(stages), key=stages.index)
     assert first_seen == order
     progress = [update["progress"] for update in updates]
-    assert progress == sorted(progress) and 0 <= progress[0] and progress[-1] < 1
+    assert progress == sorted(progress) and progress[0] >= 0 and progress[-1] < 1
     assert all(isinstance(update["etaSec"], int) for update in updates if update["stage"] == "denoising")
 
 
