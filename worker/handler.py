@@ -11,9 +11,10 @@ import logging
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -71,7 +72,7 @@ def run_job(
         return _render_and_upload(request, progress, should_cancel, started)
     except WorkerError as exc:
         log.warning("job %s failed: %s: %s", _job_id(job), exc.code, exc.message)
-        output = exc.to_output()
+        output: dict[str, Any] = exc.to_output()
         if isinstance(exc, OutOfMemory):
             # Fragmented GPU memory can outlive the failed job: RunPod replaces this worker after it.
             output["refresh_worker"] = True

@@ -27,8 +27,7 @@ def decode_image(data: bytes) -> Image.Image:
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
         raise InvalidInput(f"The input image could not be decoded: {exc}.") from None
     # Phones store rotation in EXIF; apply it so the first frame is upright.
-    image = ImageOps.exif_transpose(image)
-    return image.convert("RGB")
+    return ImageOps.exif_transpose(image).convert("RGB")
 
 
 def fit_image(image: Image.Image, width: int, height: int) -> Image.Image:

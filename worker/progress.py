@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +52,7 @@ class ProgressReporter:
             payload = {
                 "stage": stage,
                 "progress": round(self._progress, 4),
-                "etaSec": None if eta_sec is None else max(0, int(round(eta_sec))),
+                "etaSec": None if eta_sec is None else max(0, round(eta_sec)),
             }
         if self._sink is None:
             return

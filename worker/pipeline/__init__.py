@@ -24,20 +24,20 @@ from worker.pipeline.speed import compile_transformer, tune_backends
 log = logging.getLogger(__name__)
 
 __all__ = [
-    "Clip",
-    "ClipRequest",
     "DEFAULT_NEGATIVE_PROMPT",
     "FRAMES_PER_SEGMENT",
     "NATIVE_FPS",
     "PRESETS",
+    "Clip",
+    "ClipRequest",
     "Preset",
     "VideoGenerator",
     "chained_frame_count",
     "get_preset",
     "load_generator",
     "preset_from_env",
-    "render_size",
     "release_memory",
+    "render_size",
     "segment_count",
     "segment_seed",
 ]

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 CHILD_TIMEOUT_SEC = 1800
 
 
-def measure_cold_start(weights_dir: str | Path, settings: "BenchSettings") -> dict:
+def measure_cold_start(weights_dir: str | Path, settings: BenchSettings) -> dict:
     """Spawn a fresh process that loads `weights_dir` and warms up; its own figures plus the wall clock from
     spawn to exit as seen from here."""
     command = [

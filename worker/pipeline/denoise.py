@@ -8,8 +8,8 @@ latents against a plain diffusers call.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import torch
 

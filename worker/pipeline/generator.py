@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 import torch
@@ -26,12 +26,13 @@ from worker.pipeline.presets import (
 )
 from worker.pipeline.speed import attention_kernels
 
-# Wan's official default negative prompt (Wan 2.x `sample_neg_prompt`).
+# Wan's official default negative prompt (Wan 2.x `sample_neg_prompt`), verbatim: its commas are the
+# full-width ones of Chinese text.
 DEFAULT_NEGATIVE_PROMPT = (
-    "色调艳丽，过曝，静态，细节模糊不清，字幕，风格，作品，画作，画面，静止，整体发灰，"
-    "最差质量，低质量，JPEG压缩残留，丑陋的，残缺的，多余的手指，画得不好的手部，"
-    "画得不好的脸部，畸形的，毁容的，形态畸形的肢体，手指融合，静止不动的画面，"
-    "杂乱的背景，三条腿，背景人很多，倒着走"
+    "色调艳丽，过曝，静态，细节模糊不清，字幕，风格，作品，画作，画面，静止，整体发灰，"  # noqa: RUF001
+    "最差质量，低质量，JPEG压缩残留，丑陋的，残缺的，多余的手指，画得不好的手部，"  # noqa: RUF001
+    "画得不好的脸部，畸形的，毁容的，形态畸形的肢体，手指融合，静止不动的画面，"  # noqa: RUF001
+    "杂乱的背景，三条腿，背景人很多，倒着走"  # noqa: RUF001
 )
 MAX_SEQUENCE_LENGTH = 512
 
@@ -188,7 +189,7 @@ class VideoGenerator:
             check_cancel()
             started = time.monotonic()
             frames = self._decode(
-                latents, on_frame=lambda done, total: (clock.decoded(index, done, total), check_cancel())
+                latents, on_frame=lambda done, total, index=index: (clock.decoded(index, done, total), check_cancel())
             )
             timings["decoding"] += time.monotonic() - started
             if on_segment:

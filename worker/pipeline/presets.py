@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Mapping
 
 from shared.domain import contract
 from worker.errors import InternalError
@@ -103,7 +103,7 @@ def render_size(width: int, height: int, divisor: int = 1) -> tuple[int, int]:
     """Requested clip size → the size actually rendered (divided, snapped to multiples of 32)."""
 
     def snap(value: int) -> int:
-        return max(SIZE_MULTIPLE, int(round(value / divisor / SIZE_MULTIPLE)) * SIZE_MULTIPLE)
+        return max(SIZE_MULTIPLE, round(value / divisor / SIZE_MULTIPLE) * SIZE_MULTIPLE)
 
     return snap(width), snap(height)
 
