@@ -14,6 +14,7 @@ import enum
 from typing import Any
 
 from shared.domain import credits
+from shared.domain.credits import GrantKind
 
 
 class PaymentStatus(enum.StrEnum):
@@ -92,7 +93,7 @@ class Purchase:
             "period": self.period,
         }
 
-    def ledger_entry(self, uid: str, payment_id: str) -> tuple[str, credits.GrantKind]:
+    def ledger_entry(self, uid: str, payment_id: str) -> tuple[str, GrantKind]:
         """(entry id, kind) of the grant this purchase makes: one per plan period, one per top-up."""
         if self.purpose == Purpose.TOPUP or self.period is None:
             return credits.topup_entry_id(payment_id), "topup"
