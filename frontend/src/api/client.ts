@@ -1,5 +1,6 @@
 // The API client: adds the Firebase ID token, and turns every failure into an ApiError whose message is a
-// sentence a person can read (DESIGN.md §5 error bodies, or one of ours for network and gateway failures).
+// sentence a person can read (the message of the API's error body, {"error": {code, message, field?}}, or
+// one of ours for network and gateway failures).
 import type {
   Balance, CreatedJob, CreateJobBody, Job, LedgerEntry, Page, Payment, PlanListing, Redirect, Upload,
 } from "./types";

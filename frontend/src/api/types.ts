@@ -1,4 +1,4 @@
-// The API's answers (DESIGN.md §5), as the web app reads them.
+// The JSON bodies the API answers with, as the web app reads them.
 
 export type JobStatus = "queued" | "dispatched" | "running" | "done" | "expired" | "failed" | "canceled";
 
