@@ -1,6 +1,9 @@
 // @vitest-environment node
 import { describe, expect, it } from "vitest";
-import { credits, date, dateTime, duration, fileSize, money, planName, plural, stageLabel, STATUS_LABELS } from "./format";
+import {
+  aspectRatioLabel, credits, date, dateTime, duration, either, fileSize, imageTypes, isPortrait, money, planName, plural,
+  stageLabel, STATUS_LABELS,
+} from "./format";
 
 describe("plural and credits", () => {
   it("uses the singular only for exactly one", () => {
@@ -85,4 +88,30 @@ describe("labels", () => {
     expect(planName(null)).toBe("No plan");
     expect(planName("")).toBe("No plan");
   });
+});
+
+describe("limits in words", () => {
+  it("joins alternatives with commas and a final or", () => {
+    expect(either(["PNG", "JPEG", "WebP"])).toBe("PNG, JPEG or WebP");
+    expect(either(["PNG", "JPEG"])).toBe("PNG or JPEG");
+    expect(either(["PNG"])).toBe("PNG");
+  });
+
+  it("names the API's upload types, known ones in a fixed order, others by their subtype", () => {
+    expect(imageTypes(["image/jpeg", "image/png", "image/webp"])).toBe("PNG, JPEG or WebP");
+    expect(imageTypes(["image/webp", "image/png"])).toBe("PNG or WebP");
+    expect(imageTypes(["image/avif", "image/jpeg"])).toBe("JPEG or AVIF");
+  });
+
+  it("adds a word to the aspect ratios it knows and shows others as they are", () => {
+    expect(aspectRatioLabel("16:9")).toBe("16:9 landscape");
+    expect(aspectRatioLabel("9:16")).toBe("9:16 portrait");
+    expect(aspectRatioLabel("4:3")).toBe("4:3");
+    expect(aspectRatioLabel("constructor")).toBe("constructor");
+  });
+
+  it.each([["9:16", true], ["3:4", true], ["16:9", false], ["1:1", false], ["", false], [null, false], [undefined, false]])(
+    "reads %s as portrait: %s", (ratio, portrait) => {
+      expect(isPortrait(ratio)).toBe(portrait);
+    });
 });

@@ -38,6 +38,40 @@ export function fileSize(bytes: number): string {
   return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 }
 
+/** ["PNG", "JPEG", "WebP"] → "PNG, JPEG or WebP". */
+export function either(words: readonly string[]): string {
+  if (words.length <= 1) return words.join("");
+  return `${words.slice(0, -1).join(", ")} or ${words[words.length - 1]}`;
+}
+
+// Words for the aspect ratios the API offers; a ratio without one is shown as it is.
+const ASPECT_RATIO_WORDS: Record<string, string> = { "16:9": "landscape", "9:16": "portrait" };
+
+/** "16:9" → "16:9 landscape"; "4:3" → "4:3". */
+export function aspectRatioLabel(ratio: string): string {
+  return Object.hasOwn(ASPECT_RATIO_WORDS, ratio) ? `${ratio} ${ASPECT_RATIO_WORDS[ratio]}` : ratio;
+}
+
+/** Whether a "width:height" ratio is taller than wide ("9:16" is, "16:9" and "1:1" are not). */
+export function isPortrait(ratio: string | null | undefined): boolean {
+  const match = /^(\d+(?:\.\d+)?):(\d+(?:\.\d+)?)$/.exec(ratio ?? "");
+  return match !== null && Number(match[2]) > Number(match[1]);
+}
+
+// Names for the image types the API accepts, in the order they are listed; other types go last, named by
+// their subtype ("image/avif" → "AVIF").
+const IMAGE_TYPE_NAMES: Record<string, string> = { "image/png": "PNG", "image/jpeg": "JPEG", "image/webp": "WebP" };
+
+/** The API's upload content types in words: ["image/jpeg", "image/png", "image/webp"] → "PNG, JPEG or WebP". */
+export function imageTypes(contentTypes: readonly string[]): string {
+  const known = Object.keys(IMAGE_TYPE_NAMES).filter((type) => contentTypes.includes(type));
+  const others = contentTypes.filter((type) => !Object.hasOwn(IMAGE_TYPE_NAMES, type));
+  return either([
+    ...known.map((type) => IMAGE_TYPE_NAMES[type]),
+    ...others.map((type) => type.replace(/^image\//, "").toUpperCase()),
+  ]);
+}
+
 export const STATUS_LABELS: Record<JobStatus, string> = {
   queued: "Queued",
   dispatched: "Starting",

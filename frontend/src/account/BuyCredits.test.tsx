@@ -3,7 +3,7 @@ import userEvent from "@testing-library/user-event";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ApiError } from "../api/client";
 import type { Balance, PlanListing } from "../api/types";
-import { balance, fakeApi, listing, renderWithServices, type FakeApi } from "../test/fakes";
+import { balance, fakeApi, LIMITS, listing, renderWithServices, type FakeApi } from "../test/fakes";
 import { BuyCredits } from "./BuyCredits";
 
 let assign: ReturnType<typeof vi.fn>;
@@ -40,6 +40,11 @@ describe("BuyCredits with payments", () => {
     expect(screen.getByTestId("plan-creator")).toHaveTextContent("250 credits a month · 1250 s of video");
     expect(screen.getByTestId("plan-creator")).toHaveTextContent("24.80");
     expect(screen.getByTestId("plan-starter")).toHaveTextContent("8.00");
+  });
+
+  it("counts a plan's seconds of video at the rate the job limits price lengths", () => {
+    show(listing({ jobLimits: { ...LIMITS, durations: [{ durationSec: 4, credits: 1 }] } }));
+    expect(screen.getByTestId("plan-starter")).toHaveTextContent("80 credits a month · 320 s of video");
   });
 
   it("states the listing's credit policy", () => {

@@ -1,5 +1,6 @@
 import { useState } from "react";
 import { newIdempotencyKey } from "../api/client";
+import { secondsPerCredit } from "../api/limits";
 import type { Balance, PlanListing } from "../api/types";
 import { Notice } from "../components/Notice";
 import { useApi } from "../app/services";
@@ -15,6 +16,7 @@ export function BuyCredits({ listing, balance }: { listing: PlanListing; balance
   const amount = /^\d+$/.test(topupCredits.trim()) ? Number(topupCredits.trim()) : NaN;
   const topupValid = Number.isInteger(amount) && amount >= topup.minCredits && amount <= topup.maxCredits;
   const disabled = !listing.paymentsEnabled || busy !== null;
+  const perCredit = secondsPerCredit(listing.jobLimits);
 
   const go = async (what: string, start: () => Promise<{ redirectUrl: string }>) => {
     setBusy(what);
@@ -42,7 +44,7 @@ export function BuyCredits({ listing, balance }: { listing: PlanListing; balance
             <div key={plan.id} className={`plan-card ${current ? "current" : ""}`} data-testid={`plan-${plan.id}`}>
               <h3>{plan.name}</h3>
               <p className="plan-price">{money(plan.priceMinor, plan.currency)}<span className="muted small"> / month</span></p>
-              <p>{credits(plan.creditsPerMonth)} a month · {plan.creditsPerMonth * 5} s of video</p>
+              <p>{credits(plan.creditsPerMonth)} a month{perCredit ? ` · ${plan.creditsPerMonth * perCredit} s of video` : ""}</p>
               <button type="button" className="button primary" disabled={disabled || Boolean(balance?.plan)}
                 onClick={() => void go(plan.id, () => api.subscribe(plan.id, newIdempotencyKey()))}>
                 {current ? "Your plan" : busy === plan.id ? "Opening payment…" : `Choose ${plan.name}`}

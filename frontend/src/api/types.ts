@@ -20,7 +20,7 @@ export interface Job {
   negativePrompt?: string | null;
   imageKey?: string | null;
   durationSec: number;
-  aspectRatio?: "16:9" | "9:16" | null;
+  aspectRatio?: string | null; // one of jobLimits.aspectRatios
   width?: number | null;
   height?: number | null;
   seed: number;
@@ -70,9 +70,11 @@ export interface Plan {
   currency: string;
 }
 
+/** What a create-job request may ask for (GET /api/plans → jobLimits); the web app has no other copy. */
 export interface JobLimits {
   promptMaxChars: number;
   durations: { durationSec: number; credits: number }[];
+  /** The first is the default. */
   aspectRatios: string[];
   maxActiveJobs: number;
   upload: { contentTypes: string[]; maxBytes: number };
@@ -94,7 +96,7 @@ export interface CreateJobBody {
   imageKey?: string;
   durationSec: number;
   seed?: number;
-  aspectRatio: "16:9" | "9:16";
+  aspectRatio: string;
 }
 
 export interface CreatedJob {

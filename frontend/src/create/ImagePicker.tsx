@@ -3,7 +3,7 @@ import type { JobLimits } from "../api/types";
 import { useApi } from "../app/services";
 import { Notice } from "../components/Notice";
 import { ProgressBar } from "../components/ProgressBar";
-import { fileSize } from "../format";
+import { fileSize, imageTypes } from "../format";
 import { checkImage, putWithProgress } from "./upload";
 
 interface Props {
@@ -86,7 +86,7 @@ export function ImagePicker({ limits, imageKey, onChange, onBusy }: Props) {
           <p>
             Drop an image here to start from it, or{" "}
             <button type="button" className="link-button" onClick={() => input.current?.click()}>choose a file</button>
-            <span className="muted small"> · PNG, JPEG or WebP up to {fileSize(limits.maxBytes)}</span>
+            <span className="muted small"> · {imageTypes(limits.contentTypes)} up to {fileSize(limits.maxBytes)}</span>
           </p>
         )}
         <input ref={input} type="file" hidden accept={limits.contentTypes.join(",")} aria-label="Starting image"

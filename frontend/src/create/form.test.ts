@@ -1,9 +1,19 @@
 // @vitest-environment node
 import { describe, expect, it } from "vitest";
 import { job, LIMITS } from "../test/fakes";
-import { costOf, EMPTY_FORM, formFromJob, formProblem, requestBody, type CreateForm } from "./form";
+import { costOf, emptyForm, formFromJob, formProblem, requestBody, type CreateForm } from "./form";
 
-const form = (changes: Partial<CreateForm>): CreateForm => ({ ...EMPTY_FORM, prompt: "A lighthouse at dawn", ...changes });
+const form = (changes: Partial<CreateForm>): CreateForm => ({ ...emptyForm(LIMITS), prompt: "A lighthouse at dawn", ...changes });
+
+describe("emptyForm", () => {
+  it("starts at the first length and the first aspect ratio the limits list", () => {
+    expect(emptyForm(LIMITS)).toEqual({
+      prompt: "", negativePrompt: "", durationSec: 5, aspectRatio: "16:9", seed: "", imageKey: null,
+    });
+    const other = { ...LIMITS, durations: [{ durationSec: 8, credits: 2 }], aspectRatios: ["1:1", "16:9"] };
+    expect(emptyForm(other)).toMatchObject({ durationSec: 8, aspectRatio: "1:1" });
+  });
+});
 
 describe("costOf", () => {
   it("reads the price of a length from the limits", () => {
@@ -12,9 +22,12 @@ describe("costOf", () => {
     expect(costOf(10, limits)).toBe(7);
   });
 
-  it("falls back to one credit per started 5 seconds for a length the limits don't list", () => {
-    expect(costOf(15, { ...LIMITS, durations: [] })).toBe(3);
-    expect(costOf(12, { ...LIMITS, durations: [] })).toBe(3);
+  it("prices a length the limits don't list at the listed rate, per started credit", () => {
+    const fiveSeconds = { ...LIMITS, durations: [{ durationSec: 5, credits: 1 }, { durationSec: 10, credits: 2 }] };
+    expect(costOf(15, fiveSeconds)).toBe(3);
+    expect(costOf(12, fiveSeconds)).toBe(3);
+    const fourSeconds = { ...LIMITS, durations: [{ durationSec: 8, credits: 2 }] };
+    expect(costOf(10, fourSeconds)).toBe(3);
   });
 });
 
@@ -72,15 +85,16 @@ describe("formFromJob", () => {
       prompt: "Foxes in snow", negativePrompt: "text", durationSec: 15, aspectRatio: "9:16", seed: 99,
       imageKey: "uploads/u/old.png",
     });
-    expect(formFromJob(earlier)).toEqual({
+    expect(formFromJob(earlier, LIMITS)).toEqual({
       prompt: "Foxes in snow", negativePrompt: "text", durationSec: 15, aspectRatio: "9:16", seed: "99", imageKey: null,
     });
   });
 
-  it("fills defaults for fields an older job lacks", () => {
+  it("fills defaults for fields an older job lacks, the aspect ratio from the limits", () => {
     const older = job({ negativePrompt: null, aspectRatio: null });
-    const result = formFromJob(older);
+    const result = formFromJob(older, LIMITS);
     expect(result.negativePrompt).toBe("");
     expect(result.aspectRatio).toBe("16:9");
+    expect(formFromJob(older, { ...LIMITS, aspectRatios: ["9:16", "16:9"] }).aspectRatio).toBe("9:16");
   });
 });

@@ -1,34 +1,43 @@
 // The create form's state, its checks and the request it becomes; kept apart from the page so that it
 // is tested without a browser.
 import type { CreateJobBody, Job, JobLimits } from "../api/types";
+import { secondsPerCredit } from "../api/limits";
 
 export interface CreateForm {
   prompt: string;
   negativePrompt: string;
   durationSec: number;
-  aspectRatio: "16:9" | "9:16";
+  aspectRatio: string;
   seed: string;
   imageKey: string | null;
 }
 
-export const EMPTY_FORM: CreateForm = {
-  prompt: "", negativePrompt: "", durationSec: 5, aspectRatio: "16:9", seed: "", imageKey: null,
-};
+/** A fresh form: the first length and the first aspect ratio the API lists (its default). */
+export function emptyForm(limits: JobLimits): CreateForm {
+  return {
+    prompt: "", negativePrompt: "", durationSec: limits.durations[0]?.durationSec ?? 0,
+    aspectRatio: limits.aspectRatios[0] ?? "", seed: "", imageKey: null,
+  };
+}
 
 /** "Generate again with this seed": everything but the starting image, which has expired with the job. */
-export function formFromJob(job: Job): CreateForm {
+export function formFromJob(job: Job, limits: JobLimits): CreateForm {
   return {
     prompt: job.prompt,
     negativePrompt: job.negativePrompt ?? "",
     durationSec: job.durationSec,
-    aspectRatio: job.aspectRatio ?? "16:9",
+    aspectRatio: job.aspectRatio ?? emptyForm(limits).aspectRatio,
     seed: String(job.seed),
     imageKey: null,
   };
 }
 
+/** The listed price of a length; a length the limits don't list (an earlier job's) at the listed rate. */
 export function costOf(durationSec: number, limits: JobLimits): number {
-  return limits.durations.find((d) => d.durationSec === durationSec)?.credits ?? Math.ceil(durationSec / 5);
+  const listed = limits.durations.find((d) => d.durationSec === durationSec);
+  if (listed) return listed.credits;
+  const perCredit = secondsPerCredit(limits);
+  return perCredit ? Math.ceil(durationSec / perCredit) : 0;
 }
 
 /** The first thing wrong with the form, as a sentence, or null. */

@@ -21,6 +21,15 @@ describe("checkImage", () => {
     expect(checkImage(file("notes.txt", "", 1000), LIMITS.upload)).toBe("notes.txt is not a PNG, JPEG or WebP image.");
   });
 
+  it("names the types the limits accept", () => {
+    const pngOnly = { contentTypes: ["image/png"], maxBytes: 1000 };
+    expect(checkImage(file("a.jpg", "image/jpeg", 10), pngOnly)).toBe("a.jpg is not a PNG image.");
+    expect(checkImage(file("a.png", "image/png", 10), pngOnly)).toBeNull();
+    const withAvif = { contentTypes: ["image/avif", "image/png"], maxBytes: 1000 };
+    expect(checkImage(file("a.gif", "image/gif", 10), withAvif)).toBe("a.gif is not a PNG or AVIF image.");
+    expect(checkImage(file("a.avif", "image/avif", 10), withAvif)).toBeNull();
+  });
+
   it("refuses an empty file", () => {
     expect(checkImage(file("a.png", "image/png", 0), LIMITS.upload)).toBe("a.png is empty.");
   });

@@ -1,11 +1,11 @@
 // Image checks before anything is sent, and the presigned PUT with progress (fetch cannot report upload
 // progress; XMLHttpRequest can).
 import type { JobLimits } from "../api/types";
-import { fileSize } from "../format";
+import { fileSize, imageTypes } from "../format";
 
 export function checkImage(file: File, limits: JobLimits["upload"]): string | null {
   if (!limits.contentTypes.includes(file.type)) {
-    return `${file.name} is not a PNG, JPEG or WebP image.`;
+    return `${file.name} is not a ${imageTypes(limits.contentTypes)} image.`;
   }
   if (file.size === 0) return `${file.name} is empty.`;
   if (file.size > limits.maxBytes) {

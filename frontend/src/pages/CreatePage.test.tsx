@@ -77,6 +77,41 @@ describe("CreatePage limits and prices", () => {
     expect(generate()).toHaveTextContent("Generate · 3 credits");
   });
 
+  it("offers the lengths the limits list and starts at the first", async () => {
+    const durations = [{ durationSec: 4, credits: 1 }, { durationSec: 8, credits: 3 }];
+    open({ api: fakeApi({ plans: () => Promise.resolve(listing({ jobLimits: { ...LIMITS, durations } })) }) });
+    const lengths = within(await screen.findByRole("group", { name: "Length" }));
+    expect(lengths.getAllByRole("radio").map((radio) => radio.getAttribute("value"))).toEqual(["4", "8"]);
+    expect(lengths.getByRole("radio", { name: "4 s · 1 credit" })).toBeChecked();
+    await userEvent.click(lengths.getByRole("radio", { name: "8 s · 3 credits" }));
+    expect(generate()).toHaveTextContent("Generate · 3 credits");
+  });
+
+  it("offers the aspect ratios the limits list, labelled where a word is known, the first chosen", async () => {
+    const api = fakeApi({ plans: () => Promise.resolve(listing({ jobLimits: { ...LIMITS, aspectRatios: ["1:1", "9:16"] } })) });
+    open({ api });
+    const ratios = within(await screen.findByRole("group", { name: "Aspect ratio" }));
+    expect(ratios.getAllByRole("radio").map((radio) => radio.getAttribute("value"))).toEqual(["1:1", "9:16"]);
+    expect(ratios.getByRole("radio", { name: "1:1" })).toBeChecked();
+    expect(ratios.getByRole("radio", { name: "9:16 portrait" })).not.toBeChecked();
+    expect(ratios.queryByRole("radio", { name: /16:9 landscape/ })).not.toBeInTheDocument();
+
+    await userEvent.type(promptBox(), "A square lighthouse");
+    await vi.waitFor(() => expect(generate()).toBeEnabled());
+    await userEvent.click(generate());
+    expect(api.createJob.mock.calls[0][0]).toMatchObject({ aspectRatio: "1:1", durationSec: 5 });
+  });
+
+  it("checks the seed against maxSeed from the limits", async () => {
+    const { api } = open({ api: fakeApi({ plans: () => Promise.resolve(listing({ jobLimits: { ...LIMITS, maxSeed: 999 } })) }) });
+    await userEvent.type(await screen.findByRole("textbox", { name: /^Prompt/ }), "Waves");
+    await userEvent.type(screen.getByRole("textbox", { name: "Seed (optional)" }), "1000");
+    await vi.waitFor(() => expect(generate()).toBeEnabled());
+    await userEvent.click(generate());
+    expect(screen.getByRole("alert")).toHaveTextContent("The seed must be a whole number from 0 to 999.");
+    expect(api.createJob).not.toHaveBeenCalled();
+  });
+
   it("disables Generate and links to buying credits when the balance is below the cost", async () => {
     const api = fakeApi({ balance: () => Promise.resolve(balance({ credits: 2 })) });
     open({ api });
@@ -289,6 +324,23 @@ describe("CreatePage starting image", () => {
     const user = userEvent.setup({ applyAccept: false });
     await user.upload(await screen.findByLabelText("Starting image"), new File(["gif"], "anim.gif", { type: "image/gif" }));
     expect(screen.getByRole("alert")).toHaveTextContent("anim.gif is not a PNG, JPEG or WebP image.");
+    expect(api.createUpload).not.toHaveBeenCalled();
+  });
+
+  it("takes the accepted types and the size limit from the limits", async () => {
+    const pngUpTo1MB = { contentTypes: ["image/png"], maxBytes: 1024 * 1024 };
+    const { api } = open({ api: fakeApi({ plans: () => Promise.resolve(listing({ jobLimits: { ...LIMITS, upload: pngUpTo1MB } })) }) });
+    const picker = await screen.findByLabelText("Starting image");
+    expect(picker).toHaveAttribute("accept", "image/png");
+    expect(screen.getByText("· PNG up to 1.0 MB", { exact: false })).toBeInTheDocument();
+
+    const user = userEvent.setup({ applyAccept: false });
+    await user.upload(picker, new File(["jpeg"], "photo.jpg", { type: "image/jpeg" }));
+    expect(screen.getByRole("alert")).toHaveTextContent("photo.jpg is not a PNG image.");
+    const big = new File(["png"], "big.png", { type: "image/png" });
+    Object.defineProperty(big, "size", { value: 2 * 1024 * 1024 });
+    await user.upload(picker, big);
+    expect(screen.getByRole("alert")).toHaveTextContent("big.png is 2.0 MB; images can be at most 1.0 MB.");
     expect(api.createUpload).not.toHaveBeenCalled();
   });
 

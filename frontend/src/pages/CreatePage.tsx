@@ -8,8 +8,8 @@ import { Notice } from "../components/Notice";
 import { Spinner } from "../components/Spinner";
 import { useAsync } from "../components/useAsync";
 import { ImagePicker } from "../create/ImagePicker";
-import { costOf, EMPTY_FORM, formFromJob, formProblem, requestBody, type CreateForm } from "../create/form";
-import { credits } from "../format";
+import { costOf, emptyForm, formFromJob, formProblem, requestBody, type CreateForm } from "../create/form";
+import { aspectRatioLabel, credits } from "../format";
 
 export function CreatePage() {
   const api = useApi();
@@ -25,7 +25,7 @@ function CreateVideoForm({ limits }: { limits: JobLimits }) {
   const navigate = useNavigate();
   const [params] = useSearchParams();
   const { balance, refresh: refreshCredits } = useCredits();
-  const [form, setForm] = useState<CreateForm>(EMPTY_FORM);
+  const [form, setForm] = useState<CreateForm>(() => emptyForm(limits));
   const [showNegative, setShowNegative] = useState(false);
   const [uploading, setUploading] = useState(false);
   const [submitting, setSubmitting] = useState(false);
@@ -37,10 +37,10 @@ function CreateVideoForm({ limits }: { limits: JobLimits }) {
   useEffect(() => {
     if (!from) return;
     api.job(from).then((job) => {
-      setForm(formFromJob(job));
+      setForm(formFromJob(job, limits));
       setShowNegative(Boolean(job.negativePrompt));
     }).catch((exc: Error) => setError(`Couldn't load the earlier video: ${exc.message}`));
-  }, [api, from]);
+  }, [api, from, limits]);
 
   const update = (changes: Partial<CreateForm>) => {
     idempotencyKey.current = newIdempotencyKey();
@@ -105,11 +105,11 @@ function CreateVideoForm({ limits }: { limits: JobLimits }) {
         <fieldset className="field">
           <legend>Aspect ratio</legend>
           <div className="segmented">
-            {(["16:9", "9:16"] as const).map((ratio) => (
+            {limits.aspectRatios.map((ratio) => (
               <label key={ratio} className={form.aspectRatio === ratio ? "selected" : ""}>
                 <input type="radio" name="aspect" value={ratio} checked={form.aspectRatio === ratio}
                   onChange={() => update({ aspectRatio: ratio })} />
-                {ratio === "16:9" ? "16:9 landscape" : "9:16 portrait"}
+                {aspectRatioLabel(ratio)}
               </label>
             ))}
           </div>
