@@ -16,13 +16,14 @@ CHECKOV_VENV := .venv-checkov
 CHECKOV_STAMP := $(CHECKOV_VENV)/.installed-$(CHECKOV_VERSION)
 
 .DEFAULT_GOAL := help
-.PHONY: help run test test-web test-infra bundle install web emulators clean-run
+.PHONY: help run test lint test-web test-infra bundle install web emulators clean-run
 
 help:
 	@echo "make run    start the local stack (web app + API on http://127.0.0.1:8080); Ctrl-C stops it"
 	@echo "make test   run every test suite (.ci/run calls this)"
 	@echo "make install   only install what is missing (.venv, frontend/node_modules)"
 	@echo "make web       build the web app into frontend/dist (make run and make test do it when needed)"
+	@echo "make lint      only the Python static checks: ruff check, ruff format --check, mypy"
 	@echo "make test-web  only the web app's checks: tsc, Vitest, Playwright in Chromium"
 	@echo "make test-infra  only the Terraform checks: terraform fmt, checkov, tests/infra"
 	@echo "make bundle    stage each function's source into build/functions/ for terraform apply"
@@ -30,16 +31,23 @@ help:
 run: install web
 	$(PY) -m shared.local.stack
 
-# The fast tier first (the rules and services over the in-memory store, seconds), then the Terraform checks
-# (seconds, no ports). Then two pytest processes: the worker suite forks ffmpeg
-# and is kept apart from the gRPC clients of the others. Then the web app: type check, unit tests, and the
-# browser tests against a fresh local stack.
+# The Python static checks first (ruff, mypy), then the fast tier (the rules and services over the in-memory
+# store, seconds), then the Terraform checks (seconds, no ports). Then two pytest processes: the worker suite
+# forks ffmpeg and is kept apart from the gRPC clients of the others. Then the web app: type check, unit tests,
+# and the browser tests against a fresh local stack.
 test: install web
+	$(MAKE) lint
 	$(PY) -m pytest tests/unit
 	$(MAKE) test-infra
 	$(PY) -m pytest tests firestore_rules/tests --ignore=tests/unit --ignore=tests/worker --ignore=tests/infra
 	$(PY) -m pytest tests/worker
 	$(MAKE) test-web
+
+# Lint findings, unformatted files and type errors fail the build; ruff and mypy read pyproject.toml.
+lint: install
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m mypy
 
 test-web: install web
 	cd frontend && npx tsc && npx eslint . --max-warnings=0 && npx vitest run && npx playwright test
