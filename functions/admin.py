@@ -6,9 +6,9 @@ import functions_framework
 
 from shared import errors
 from shared.container import services
-from shared.http import Endpoint, json_body, json_response, parse, query_int
 from shared.domain.jobs import JobStatus
 from shared.domain.requests import CreditAdjustment
+from shared.http import Endpoint, json_body, json_response, parse, query_int
 
 endpoint = Endpoint("admin")
 USER_ID = re.compile(r"[^/\s]{1,128}")  # Firebase Auth uids are at most 128 characters

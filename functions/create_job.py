@@ -3,8 +3,8 @@
 import functions_framework
 
 from shared.container import services
-from shared.http import Endpoint, json_body, json_response, parse
 from shared.domain.requests import CreateJobRequest
+from shared.http import Endpoint, json_body, json_response, parse
 
 endpoint = Endpoint("create_job")
 

@@ -6,8 +6,8 @@ The answer's redirectUrl is TrueLayer's Hosted Payment Page. Credits arrive only
 import functions_framework
 
 from shared.container import services
-from shared.http import Endpoint, json_body, json_response, parse
 from shared.domain.requests import SubscribeRequest, TopupRequest
+from shared.http import Endpoint, json_body, json_response, parse
 
 endpoint = Endpoint("subscribe")
 

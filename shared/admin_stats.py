@@ -6,8 +6,9 @@ Aggregations are independent round trips, so a batch of them runs on a few threa
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Hashable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, TypeVar
 
 from google.cloud import firestore
 
@@ -25,18 +26,24 @@ DAYS = 14
 TOPUP_ROW = ("topup", "Top-ups")
 PARALLEL_QUERIES = 8
 
+# {alias: ("count", None) or ("sum", field)}
+Aggregations = dict[str, tuple[str, str | None]]
+Key = TypeVar("Key", bound=Hashable)
 
-def aggregate(query, **aggregations) -> dict:
+
+def aggregate(query, **aggregations: tuple[str, str | None]) -> dict:
     """Run count/sum aggregations in one round trip: aggregations = {alias: ("count"|"sum", field)}."""
     aggregation = None
     for alias, (kind, field) in aggregations.items():
         base = aggregation or query
         aggregation = base.count(alias=alias) if kind == "count" else base.sum(field, alias=alias)
+    if aggregation is None:
+        raise ValueError("aggregate needs at least one aggregation")
     results = aggregation.get()
     return {result.alias: result.value or 0 for result in results[0]}
 
 
-def aggregate_all(batch: dict) -> dict:
+def aggregate_all(batch: Mapping[Key, tuple[Any, Aggregations]]) -> dict[Key, dict]:
     """{key: (query, {alias: (kind, field)})} → {key: {alias: value}}, the queries run concurrently."""
     with ThreadPoolExecutor(PARALLEL_QUERIES) as pool:
         futures = {key: pool.submit(aggregate, query, **aggregations) for key, (query, aggregations) in batch.items()}
@@ -49,12 +56,11 @@ def _where(query, field: str, op: str, value):
 
 def jobs_per_day(db: firestore.Client, now: dt.datetime, days: int = DAYS) -> list[responses.DayCount]:
     """Jobs created on each of the last `days` UTC days (today included), oldest first, and how many failed."""
-    today = now.astimezone(dt.timezone.utc).date()
+    today = now.astimezone(dt.UTC).date()
     starts = [
-        dt.datetime.combine(today - dt.timedelta(days=back), dt.time(), dt.timezone.utc)
-        for back in range(days - 1, -1, -1)
+        dt.datetime.combine(today - dt.timedelta(days=back), dt.time(), dt.UTC) for back in range(days - 1, -1, -1)
     ]
-    batch = {}
+    batch: dict[tuple[Any, str], tuple[Any, Aggregations]] = {}
     for start in starts:
         end = start + dt.timedelta(days=1)
         created = _where(_where(store.jobs(db), "createdAt", ">=", start), "createdAt", "<", end)
@@ -79,7 +85,7 @@ def revenue(db: firestore.Client, settings: Settings) -> list[responses.RevenueR
     """
     currency = settings.payment_currency
     granted = _where(_where(store.payments(db), "status", "in", GRANTED_PAYMENTS), "currency", "==", currency)
-    batch = {}
+    batch: dict[tuple[Any, str], tuple[Any, Aggregations]] = {}
     for plan in PLAN_DEFINITIONS:
         batch[(plan.id, "users")] = (_where(store.users(db), "plan", "==", plan.id), {"n": ("count", None)})
         batch[(plan.id, "money")] = (_where(granted, "planId", "==", plan.id), {"n": ("sum", "amountMinor")})

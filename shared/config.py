@@ -6,6 +6,7 @@ accepting forged webhooks.
 
 import functools
 import os
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Literal
 
@@ -102,7 +103,7 @@ class Settings(BaseModel):
         return self
 
     @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None) -> "Settings":
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
         environ = os.environ if environ is None else environ
         values = {}
         for name in cls.model_fields:

@@ -53,6 +53,8 @@ class Services:
 
         s = self.settings
         if s.queue_backend == "cloud_tasks":
+            if not s.tasks_queue or not s.tasks_service_account:
+                raise RuntimeError("QUEUE_BACKEND=cloud_tasks needs TASKS_QUEUE and TASKS_SERVICE_ACCOUNT")
             return queue.CloudTasksQueue(s.tasks_queue, s.dispatch_url, s.tasks_service_account)
         return queue.LocalQueue(s.dispatch_url, s.internal_task_secret)
 

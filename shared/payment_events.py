@@ -106,11 +106,15 @@ class PaymentEvents:
         return effect
 
     def _our_payment_id(self, event: dict) -> str | None:
-        metadata = event.get("metadata") if isinstance(event.get("metadata"), dict) else {}
+        metadata = _metadata(event)
         candidate = metadata.get("paymentId")
-        if isinstance(candidate, str) and candidate and "/" not in candidate:
-            if store.payments(self.db).document(candidate).get().exists:
-                return candidate
+        if (
+            isinstance(candidate, str)
+            and candidate
+            and "/" not in candidate
+            and store.payments(self.db).document(candidate).get().exists
+        ):
+            return candidate
         provider_id = event.get("payment_id")
         if not isinstance(provider_id, str) or not provider_id:
             return None
@@ -124,7 +128,7 @@ class PaymentEvents:
 
     def _mandate_event(self, kind: str, event_id: str, event: dict) -> str:
         mandate_id = event.get("mandate_id")
-        metadata = event.get("metadata") if isinstance(event.get("metadata"), dict) else {}
+        metadata = _metadata(event)
         uid = metadata.get("uid")
         if not isinstance(uid, str) or not uid:
             found = (
@@ -167,3 +171,9 @@ class PaymentEvents:
             return effect
 
         return store.run_transaction(self.db, once)
+
+
+def _metadata(event: dict) -> dict:
+    """The event's metadata object, or an empty one when it has none (or something else in its place)."""
+    metadata = event.get("metadata")
+    return metadata if isinstance(metadata, dict) else {}

@@ -62,7 +62,7 @@ class CloudTasksQueue:
         from google.api_core.exceptions import AlreadyExists
 
         try:
-            self.client.create_task(parent=self.queue_path, task=self.task_request(job_id, generation))
+            self.client.create_task(request={"parent": self.queue_path, "task": self.task_request(job_id, generation)})
         except AlreadyExists:
             log.info("dispatch task already queued", extra=fields(jobId=job_id))
 

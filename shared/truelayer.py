@@ -191,9 +191,12 @@ class TrueLayerClient:
         data = self._json(response, "payment creation")
         if not isinstance(data.get("id"), str) or not isinstance(data.get("status"), str):
             raise errors.Unavailable("The payment provider sent a payment answer without an id or status.")
-        user_view = data.get("user") if isinstance(data.get("user"), dict) else {}
+        user_view = data.get("user")
         return CreatedPayment(
-            id=data["id"], resource_token=data.get("resource_token"), status=data["status"], user_id=user_view.get("id")
+            id=data["id"],
+            resource_token=data.get("resource_token"),
+            status=data["status"],
+            user_id=user_view.get("id") if isinstance(user_view, dict) else None,
         )
 
     def hosted_payment_page_url(self, payment: CreatedPayment, return_uri: str) -> str:

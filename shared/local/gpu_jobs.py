@@ -31,7 +31,7 @@ DEFAULT_EXECUTION_TIMEOUT_MS = 600_000  # RunPod's default
 
 
 def _ms(seconds: float) -> int:
-    return int(round(seconds * 1000))
+    return round(seconds * 1000)
 
 
 @dataclass
@@ -100,7 +100,7 @@ class JobRunner:
 
     # ---- the HTTP side calls these --------------------------------------------------------------
 
-    def submit(self, job_input: dict, webhook: str | None, execution_timeout_ms: int | None) -> RunnerJob:
+    def submit(self, job_input: dict, webhook: str | None, execution_timeout_ms: float | None) -> RunnerJob:
         timeout_ms = execution_timeout_ms or DEFAULT_EXECUTION_TIMEOUT_MS
         job = RunnerJob(
             id=f"local-{uuid.uuid4()}", input=job_input, webhook=webhook, execution_timeout_s=timeout_ms / 1000
@@ -136,7 +136,7 @@ class JobRunner:
 
     def health(self) -> dict:
         with self._lock:
-            counts = {s: 0 for s in (IN_QUEUE, IN_PROGRESS, COMPLETED, FAILED)}
+            counts = dict.fromkeys((IN_QUEUE, IN_PROGRESS, COMPLETED, FAILED), 0)
             for job in self._jobs.values():
                 if job.status in counts:
                     counts[job.status] += 1
@@ -197,6 +197,7 @@ class JobRunner:
             text=True,
             start_new_session=True,
         )
+        assert process.stdin is not None and process.stdout is not None  # both are pipes
         with self._lock:
             job.process = process
             if job.stop_reason is not None:  # canceled between dequeue and spawn
@@ -227,6 +228,7 @@ class JobRunner:
             self._settle_locked(job, result, process.returncode)
 
     def _read_messages(self, job: RunnerJob, process: subprocess.Popen, result: dict) -> None:
+        assert process.stdout is not None  # a pipe
         for line in process.stdout:
             line = line.strip()
             if not line:
@@ -281,10 +283,11 @@ class JobRunner:
 
     def _terminate(self, job: RunnerJob) -> None:
         """SIGTERM the job's process group now, SIGKILL it if it is still there after the grace period."""
-        if job.kill_timer is not None:  # already being stopped
+        process = job.process
+        if job.kill_timer is not None or process is None:  # already being stopped, or nothing to stop
             return
-        _signal_group(job.process, signal.SIGTERM)
-        job.kill_timer = threading.Timer(self.kill_grace_s, _signal_group, args=(job.process, signal.SIGKILL))
+        _signal_group(process, signal.SIGTERM)
+        job.kill_timer = threading.Timer(self.kill_grace_s, _signal_group, args=(process, signal.SIGKILL))
         job.kill_timer.daemon = True
         job.kill_timer.start()
 

@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 import requests
 
@@ -83,7 +84,7 @@ class ManagedProcess:
     url: str
     popen: subprocess.Popen
     log_path: Path
-    _log_file: object = field(repr=False, default=None)
+    _log_file: IO[bytes] | None = field(repr=False, default=None)
 
     @property
     def pid(self) -> int:
@@ -130,7 +131,8 @@ def spawn(
     append_log: bool = False,
 ) -> ManagedProcess:
     log_path.parent.mkdir(parents=True, exist_ok=True)
-    log_file = open(log_path, "ab" if append_log else "wb", buffering=0)
+    # Not a with block: the file outlives this call; ManagedProcess.stop() closes it once the child is gone.
+    log_file = open(log_path, "ab" if append_log else "wb", buffering=0)  # noqa: SIM115
     popen = subprocess.Popen(
         argv,
         stdin=subprocess.DEVNULL,

@@ -38,7 +38,7 @@ def app_config(environ: Mapping[str, str]) -> dict:
         "googleSignIn": environ.get("CINEWEAVE_GOOGLE_SIGN_IN") == "1",
         "environment": "local",
     }
-    emulators = {}
+    emulators: dict[str, object] = {}
     if environ.get("FIREBASE_AUTH_EMULATOR_HOST"):
         emulators["auth"] = "http://" + environ["FIREBASE_AUTH_EMULATOR_HOST"]
     if environ.get("FIRESTORE_EMULATOR_HOST"):

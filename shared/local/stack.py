@@ -73,12 +73,13 @@ class SupervisedGpuRunner:
     def _watch(self) -> None:
         delay_s = 1.0
         while not self._stopping.wait(1.0):
-            if self.process.running():
+            process = self.process  # start() has set it before this thread starts
+            if process is None or process.running():
                 continue
             started_at = time.monotonic()
             log.warning(
                 "GPU runner exited with code %s; restarting it in %.0f s (log: %s)",
-                self.process.popen.returncode,
+                process.popen.returncode,
                 delay_s,
                 self.log_path,
             )

@@ -63,6 +63,8 @@ def _public_pem(key: ec.EllipticCurvePrivateKey) -> str:
 def public_jwk(public_pem: str, kid: str | None = None) -> dict[str, str]:
     """The P-521 public key as a JWK; without `kid`, its RFC 7638 thumbprint is the kid."""
     public_key = serialization.load_pem_public_key(public_pem.encode())
+    if not isinstance(public_key, ec.EllipticCurvePublicKey):
+        raise ValueError("the PEM does not hold an EC public key")
     numbers = public_key.public_numbers()
     size = (public_key.curve.key_size + 7) // 8
     members = {

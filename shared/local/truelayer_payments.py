@@ -185,5 +185,5 @@ class PaymentBook:
 
 def with_query_param(uri: str, name: str, value: str) -> str:
     parts = urlsplit(uri)
-    query = parse_qsl(parts.query, keep_blank_values=True) + [(name, value)]
+    query = [*parse_qsl(parts.query, keep_blank_values=True), (name, value)]
     return urlunsplit(parts._replace(query=urlencode(query)))

@@ -27,7 +27,7 @@ class Settlement:
         """executed, then settled; a payment no longer in `expected_status` is left alone (a second click)."""
         if not self.book.transition(payment_id, expected_status, "executed", executed_at=rfc3339_now()):
             return
-        payment = self.book.get(payment_id)
+        payment = self._moved(payment_id)
         method = _method_view(payment)
         self.webhooks.send(
             new_event(
@@ -39,7 +39,7 @@ class Settlement:
             )
         )
         self.book.transition(payment_id, "executed", "settled", settled_at=rfc3339_now())
-        payment = self.book.get(payment_id)
+        payment = self._moved(payment_id)
         self.webhooks.send(
             new_event(
                 "payment_settled",
@@ -62,7 +62,7 @@ class Settlement:
             failure_reason="canceled",
         ):
             return
-        payment = self.book.get(payment_id)
+        payment = self._moved(payment_id)
         self.webhooks.send(
             new_event(
                 "payment_failed",
@@ -86,6 +86,13 @@ class Settlement:
         return self.webhooks.send(
             new_event("mandate_authorized", mandate_id=mandate_id, authorized_at=rfc3339_now(), metadata=metadata)
         )
+
+    def _moved(self, payment_id: str) -> StandInPayment:
+        """The payment that was just moved on; the book never drops a payment, so it is there."""
+        payment = self.book.get(payment_id)
+        if payment is None:
+            raise KeyError(payment_id)
+        return payment
 
     def close(self) -> None:
         with self._lock:

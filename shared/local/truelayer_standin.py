@@ -21,7 +21,9 @@ import logging
 import threading
 import time
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import truelayer_signing
 from truelayer_signing import HttpMethod
@@ -31,7 +33,8 @@ from werkzeug.serving import BaseWSGIServer, make_server
 from werkzeug.utils import redirect
 from werkzeug.wrappers import Request, Response
 
-from shared.local import settings, truelayer_pages as pages
+from shared.local import settings
+from shared.local import truelayer_pages as pages
 from shared.local.processes import serve_until_stopped
 from shared.local.truelayer_keys import SIGNING_KID, LocalKeys
 from shared.local.truelayer_payments import PaymentBook, PaymentRejected, with_query_param
@@ -72,11 +75,12 @@ def _json(body: dict, status: int = 200) -> Response:
 
 def _problem(status: int, title: str, detail: str, errors: dict | None = None) -> Response:
     """TrueLayer's error answers: RFC 7807 problem details."""
+    trace_id = uuid.uuid4().hex
     body = {
         "type": f"https://docs.truelayer.com/docs/error-types#{title.lower().replace(' ', '-')}",
         "title": title,
         "status": status,
-        "trace_id": uuid.uuid4().hex,
+        "trace_id": trace_id,
         "detail": detail,
     }
     if errors:
@@ -85,7 +89,7 @@ def _problem(status: int, title: str, detail: str, errors: dict | None = None) -
         json.dumps(body),
         status=status,
         mimetype="application/problem+json",
-        headers={"X-Tl-Trace-Id": body["trace_id"]},
+        headers={"X-Tl-Trace-Id": trace_id},
     )
 
 
@@ -169,7 +173,7 @@ class TrueLayerStandIn:
             response = getattr(self, f"_{endpoint}")(request, **args)
         return response(environ, start_response)
 
-    def _api(self, endpoint: str, request: Request, args: dict) -> Response:
+    def _api(self, endpoint: str, request: Request, args: Mapping[str, Any]) -> Response:
         body = request.get_data(cache=True)
         with self._lock:
             self.captured.append(CapturedRequest(request.method, request.path, dict(request.headers.items()), body))

@@ -6,7 +6,7 @@ import logging
 import time
 import uuid
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 import requests
@@ -20,12 +20,12 @@ TIMEOUT_SEC = 10
 
 def rfc3339_now() -> str:
     """Event times as TrueLayer writes them: `2021-12-25T15:00:00.000Z`."""
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def webhook_timestamp() -> str:
     """The X-Tl-Webhook-Timestamp value: `2020-05-18T10:17:47Z`."""
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def new_event(event_type: str, **event_fields) -> dict:

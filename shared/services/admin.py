@@ -9,8 +9,8 @@ from collections.abc import Callable
 from google.cloud import firestore
 
 from shared import admin_stats, store
-from shared.admin_stats import aggregate
 from shared.adapters.firestore import job_from
+from shared.admin_stats import aggregate
 from shared.config import Settings
 from shared.domain import credits, responses
 from shared.domain.clock import utcnow
