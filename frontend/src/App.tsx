@@ -1,5 +1,6 @@
 import { BrowserRouter, Route, Routes } from "react-router-dom";
 import { CreditsProvider } from "./app/credits";
+import { JobLimitsProvider } from "./app/limits";
 import { ServicesProvider, type Services } from "./app/services";
 import { Layout } from "./components/Layout";
 import { RequireUser } from "./components/RequireUser";
@@ -18,7 +19,7 @@ export function App({ services }: { services: Services }) {
         <BrowserRouter>
           <Routes>
             <Route path="/signin" element={<SignInPage />} />
-            <Route element={<RequireUser><Layout /></RequireUser>}>
+            <Route element={<RequireUser><JobLimitsProvider><Layout /></JobLimitsProvider></RequireUser>}>
               <Route index element={<DashboardPage />} />
               <Route path="create" element={<CreatePage />} />
               <Route path="jobs/:jobId" element={<JobPage />} />

@@ -1,8 +1,9 @@
 import { signOut } from "firebase/auth";
 import { NavLink, Outlet, useNavigate } from "react-router-dom";
 import { useCredits } from "../app/credits";
+import { useJobLimits } from "../app/limits";
 import { useServices, useSession } from "../app/services";
-import { credits } from "../format";
+import { credits, plural } from "../format";
 
 export function Logo() {
   return (
@@ -17,6 +18,7 @@ export function Layout() {
   const { firebase } = useServices();
   const { user, admin } = useSession();
   const { balance } = useCredits();
+  const limits = useJobLimits();
   const navigate = useNavigate();
 
   const leave = async () => {
@@ -49,7 +51,9 @@ export function Layout() {
       <main className="content">
         <Outlet />
       </main>
-      <footer className="footer">Videos are kept for 24 hours. Every failed render is refunded.</footer>
+      <footer className="footer">
+        {limits && `Videos are kept for ${plural(limits.videoTtlHours, "hour")}. `}Every failed render is refunded.
+      </footer>
     </div>
   );
 }

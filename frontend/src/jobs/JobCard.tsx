@@ -2,14 +2,14 @@ import { Link } from "react-router-dom";
 import type { Job } from "../api/types";
 import { ProgressBar } from "../components/ProgressBar";
 import { StatusChip } from "../components/StatusChip";
-import { dateTime } from "../format";
+import { dateTime, isPortrait } from "../format";
 import { isUnfinished } from "./liveJob";
 
 export function JobCard({ job }: { job: Job }) {
   return (
     <li className="job-card" data-testid="job-card" data-job-id={job.jobId}>
       <Link to={`/jobs/${job.jobId}`} className="job-card-link">
-        <div className={`thumb ${job.aspectRatio === "9:16" ? "portrait" : ""}`}>
+        <div className={`thumb ${isPortrait(job.aspectRatio) ? "portrait" : ""}`}>
           {job.posterUrl ? <img src={job.posterUrl} alt="" loading="lazy" /> : <div className="thumb-placeholder" />}
           <span className="thumb-duration">{job.durationSec} s</span>
         </div>

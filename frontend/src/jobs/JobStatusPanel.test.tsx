@@ -1,6 +1,7 @@
 import { render, screen } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
-import { job } from "../test/fakes";
+import { KnownJobLimits } from "../app/limits";
+import { job, LIMITS } from "../test/fakes";
 import { JobStatusPanel } from "./JobStatusPanel";
 
 describe("JobStatusPanel", () => {
@@ -46,9 +47,14 @@ describe("JobStatusPanel", () => {
     expect(screen.getByRole("status")).toHaveTextContent("Canceled. 1 credit refunded.");
   });
 
-  it("says an expired video was deleted", () => {
+  it("says an expired video was deleted and how long videos are kept, from the job limits", () => {
+    render(<KnownJobLimits limits={{ ...LIMITS, videoTtlHours: 48 }}><JobStatusPanel job={job({ status: "expired" })} /></KnownJobLimits>);
+    expect(screen.getByRole("status")).toHaveTextContent(/^This video expired and was deleted; videos are kept for 48 hours\.$/);
+  });
+
+  it("leaves the hours out while the limits are unknown", () => {
     render(<JobStatusPanel job={job({ status: "expired" })} />);
-    expect(screen.getByRole("status")).toHaveTextContent(/expired and was deleted/);
+    expect(screen.getByRole("status")).toHaveTextContent(/^This video expired and was deleted\.$/);
   });
 
   it("shows nothing for a finished job (the player takes over)", () => {

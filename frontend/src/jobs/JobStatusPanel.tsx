@@ -1,10 +1,12 @@
 import type { Job } from "../api/types";
+import { useJobLimits } from "../app/limits";
 import { ProgressBar } from "../components/ProgressBar";
 import { Notice } from "../components/Notice";
-import { credits, duration, stageLabel } from "../format";
+import { credits, duration, plural, stageLabel } from "../format";
 
 /** What is happening to the job right now, in words and a bar. */
 export function JobStatusPanel({ job }: { job: Job }) {
+  const limits = useJobLimits();
   switch (job.status) {
     case "queued":
       return (
@@ -49,7 +51,9 @@ export function JobStatusPanel({ job }: { job: Job }) {
     case "expired":
       return (
         <div className="status-panel" data-testid="job-status">
-          <Notice kind="info">This video expired and was deleted; videos are kept for 24 hours.</Notice>
+          <Notice kind="info">
+            This video expired and was deleted{limits ? `; videos are kept for ${plural(limits.videoTtlHours, "hour")}` : ""}.
+          </Notice>
         </div>
       );
     case "done":

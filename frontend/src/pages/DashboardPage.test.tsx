@@ -1,7 +1,7 @@
 import { act, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { balance, fakeApi, job, renderWithServices } from "../test/fakes";
+import { balance, fakeApi, job, LIMITS, renderWithServices } from "../test/fakes";
 import { DashboardPage } from "./DashboardPage";
 
 afterEach(() => vi.useRealTimers());
@@ -22,6 +22,26 @@ describe("DashboardPage", () => {
     expect(screen.getByText("2 credits reserved for renders in progress")).toBeInTheDocument();
     expect(screen.getByText("Creator")).toBeInTheDocument();
     expect(screen.getByText(/^Renews /)).toBeInTheDocument();
+  });
+
+  it("frames portrait renders as portrait", async () => {
+    const api = fakeApi({ jobs: () => Promise.resolve({ items: [job({ jobId: "p", aspectRatio: "9:16" }), job({ jobId: "l" })], nextCursor: null }) });
+    const { container } = renderWithServices(<DashboardPage />, { api });
+    await vi.waitFor(() => expect(cardIds()).toEqual(["p", "l"]));
+    const thumbs = container.querySelectorAll(".thumb");
+    expect(thumbs[0]).toHaveClass("portrait");
+    expect(thumbs[1]).not.toHaveClass("portrait");
+  });
+
+  it("says what a credit buys, from the job limits", async () => {
+    renderWithServices(<DashboardPage />, { limits: { ...LIMITS, durations: [{ durationSec: 6, credits: 1 }, { durationSec: 12, credits: 2 }] } });
+    expect(await within(screen.getByTestId("balance")).findByText("1 credit = 6 seconds of video")).toBeInTheDocument();
+  });
+
+  it("leaves out what a credit buys while the limits are unknown", async () => {
+    renderWithServices(<DashboardPage />, { limits: null });
+    await within(screen.getByTestId("balance")).findByText("10");
+    expect(screen.queryByText(/of video/)).not.toBeInTheDocument();
   });
 
   it("lists the user's renders as cards linking to each job", async () => {

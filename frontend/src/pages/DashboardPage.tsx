@@ -1,13 +1,15 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { Link } from "react-router-dom";
+import { secondsPerCredit } from "../api/limits";
 import type { Job, JobStatus } from "../api/types";
 import { useCredits } from "../app/credits";
+import { useJobLimits } from "../app/limits";
 import { useApi } from "../app/services";
 import { Notice } from "../components/Notice";
 import { Spinner } from "../components/Spinner";
 import { StatusSelect } from "../components/StatusSelect";
 import { usePaged } from "../components/usePaged";
-import { credits, date, planName } from "../format";
+import { credits, date, planName, plural } from "../format";
 import { JobCard } from "../jobs/JobCard";
 import { filterJobs } from "../jobs/filter";
 import { isUnfinished } from "../jobs/liveJob";
@@ -23,6 +25,8 @@ export function DashboardPage() {
   const [query, setQuery] = useState("");
   const [status, setStatus] = useState<JobStatus | "">("");
   const shown = useMemo(() => filterJobs(jobs.items, query, status), [jobs.items, query, status]);
+  const limits = useJobLimits();
+  const perCredit = limits && secondsPerCredit(limits);
 
   // While something renders, keep the cards (and the reserved credits) moving.
   const anyUnfinished = jobs.items.some((job) => isUnfinished(job.status));
@@ -42,7 +46,7 @@ export function DashboardPage() {
         <div className="panel stat" data-testid="balance">
           <p className="stat-label">Credits left</p>
           <p className="stat-value">{balance ? balance.credits : "—"}</p>
-          <p className="muted small">{balance && balance.reserved > 0 ? `${credits(balance.reserved)} reserved for renders in progress` : "1 credit = 5 seconds of video"}</p>
+          <p className="muted small">{balance && balance.reserved > 0 ? `${credits(balance.reserved)} reserved for renders in progress` : perCredit ? `1 credit = ${plural(perCredit, "second")} of video` : ""}</p>
         </div>
         <div className="panel stat">
           <p className="stat-label">Plan</p>

@@ -5,7 +5,7 @@ import { ApiError } from "../api/client";
 import type { Job } from "../api/types";
 import type { FirebaseHandles, LiveDocuments } from "../firebase";
 import type { JobDocument } from "../jobs/liveJob";
-import { fakeApi, job, renderWithServices, type FakeApi } from "../test/fakes";
+import { fakeApi, job, LIMITS, renderWithServices, type FakeApi } from "../test/fakes";
 import { JobPage } from "./JobPage";
 
 // The job document listener: each test pushes documents (or a listener error) by hand.
@@ -31,8 +31,8 @@ afterEach(() => {
   live.unsubscribe.mockClear();
 });
 
-function open(api: FakeApi, jobId = "job-1") {
-  return renderWithServices(<JobPage />, { api, services: { firebase }, route: `/jobs/${jobId}`, path: "/jobs/:jobId" });
+function open(api: FakeApi, jobId = "job-1", limits = LIMITS) {
+  return renderWithServices(<JobPage />, { api, services: { firebase }, route: `/jobs/${jobId}`, path: "/jobs/:jobId", limits });
 }
 
 function push(data: JobDocument) {
@@ -57,6 +57,20 @@ describe("JobPage", () => {
     expect(screen.getByText(/10 s · 16:9 · seed 99/)).toBeInTheDocument();
     expect(screen.getByText("Queued — position 2 in the queue.")).toBeInTheDocument();
     expect(screen.getByRole("link", { name: "Generate again with this seed" })).toHaveAttribute("href", "/create?from=job-1");
+  });
+
+  it("frames a portrait job as portrait", async () => {
+    const { api } = serverWith(job({ status: "queued", aspectRatio: "9:16", durationSec: 5, seed: 7 }));
+    const { container } = open(api);
+    expect(await screen.findByText(/5 s · 9:16 · seed 7/)).toBeInTheDocument();
+    expect(container.querySelector(".player-waiting")).toHaveClass("portrait");
+  });
+
+  it("shows a job that names no aspect ratio with the first one the limits list", async () => {
+    const { api } = serverWith(job({ status: "queued", aspectRatio: null, durationSec: 5, seed: 7 }));
+    const { container } = open(api, "job-1", { ...LIMITS, aspectRatios: ["9:16", "16:9"] });
+    expect(await screen.findByText(/5 s · 9:16 · seed 7/)).toBeInTheDocument();
+    expect(container.querySelector(".player-waiting")).toHaveClass("portrait");
   });
 
   it("moves with the live document and fetches the API view when the status changes", async () => {

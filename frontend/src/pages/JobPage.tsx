@@ -1,11 +1,12 @@
 import { useEffect, useState } from "react";
 import { Link, useParams } from "react-router-dom";
 import { useCredits } from "../app/credits";
+import { useJobLimits } from "../app/limits";
 import { useApi } from "../app/services";
 import { Notice } from "../components/Notice";
 import { Spinner } from "../components/Spinner";
 import { StatusChip } from "../components/StatusChip";
-import { credits, dateTime } from "../format";
+import { credits, dateTime, isPortrait } from "../format";
 import { ExpiryCountdown } from "../jobs/ExpiryCountdown";
 import { JobStatusPanel } from "../jobs/JobStatusPanel";
 import { isUnfinished } from "../jobs/liveJob";
@@ -16,6 +17,7 @@ export function JobPage() {
   const api = useApi();
   const { refresh: refreshCredits } = useCredits();
   const { job, error, mode, replace } = useLiveJob(jobId);
+  const limits = useJobLimits();
   const [canceling, setCanceling] = useState(false);
   const [cancelError, setCancelError] = useState<string | null>(null);
   const status = job?.status;
@@ -42,7 +44,9 @@ export function JobPage() {
   };
 
   const unfinished = isUnfinished(job.status);
-  const portrait = job.aspectRatio === "9:16";
+  // A job that names no aspect ratio is shown with the default one, the first the API lists.
+  const aspectRatio = job.aspectRatio ?? limits?.aspectRatios[0];
+  const portrait = isPortrait(aspectRatio);
   return (
     <section className="job-page">
       <div className="job-head">
@@ -53,7 +57,7 @@ export function JobPage() {
           </p>
           <h1 className="job-prompt">{job.prompt}</h1>
           <p className="muted small">
-            {job.durationSec} s · {job.aspectRatio ?? "16:9"} · seed {job.seed} · created {dateTime(job.createdAt)}
+            {job.durationSec} s · {aspectRatio ? `${aspectRatio} · ` : ""}seed {job.seed} · created {dateTime(job.createdAt)}
           </p>
         </div>
         <div className="job-actions">

@@ -8,6 +8,7 @@ import { vi, type Mock } from "vitest";
 import type { ApiClient } from "../api/client";
 import type { Balance, Job, JobLimits, PlanListing } from "../api/types";
 import { CreditsProvider } from "../app/credits";
+import { KnownJobLimits } from "../app/limits";
 import { TestServicesProvider, type Services, type Session } from "../app/services";
 
 // The API's answers under its default settings: its three plans, prices at the default rate of 0.80 minor
@@ -123,6 +124,8 @@ interface RenderOptions {
   path?: string;
   /** Wrap in CreditsProvider, which reads api.balance() for the signed-in session. */
   credits?: boolean;
+  /** The job limits the texts outside the create form quote (LIMITS unless given; null: not known). */
+  limits?: JobLimits | null;
 }
 
 export function renderWithServices(ui: ReactElement, options: RenderOptions = {}): RenderResult & { api: FakeApi } {
@@ -139,9 +142,10 @@ export function renderWithServices(ui: ReactElement, options: RenderOptions = {}
         </Routes>
       </MemoryRouter>
     );
+    const limited = <KnownJobLimits limits={options.limits === undefined ? LIMITS : options.limits}>{tree}</KnownJobLimits>;
     return (
       <TestServicesProvider services={{ api: api as unknown as ApiClient, ...options.services }} session={session}>
-        {options.credits === false ? tree : <CreditsProvider>{tree}</CreditsProvider>}
+        {options.credits === false ? limited : <CreditsProvider>{limited}</CreditsProvider>}
       </TestServicesProvider>
     );
   };
