@@ -2,11 +2,14 @@
 
 A failure is answered with the status its error carries (shared/errors.py), `Content-Type: application/json`
 and the body `{"error": {"code": "<snake_case>", "message": "<for people>", "field": "<the input at fault>"}}`,
-`field` only when one input is to blame. A JSON body that cannot be read is a 400.
+`field` only when one input is to blame. A JSON body that cannot be read is a 400, and a path parameter that
+cannot be a Firestore document id is a 404 before the view runs.
 """
 
 import json
 import math
+import re
+import unicodedata
 from collections.abc import Callable
 
 import flask
@@ -24,6 +27,8 @@ log = get_logger("http")
 MAX_JSON_BYTES = 64 * 1024
 MAX_JSON_DEPTH = 32  # objects and arrays inside each other; no request needs more than a few
 MAX_JSON_INT = 2**53 - 1  # the integers JSON readers agree on (I-JSON, RFC 7493); Firestore's own limit is 2**63 - 1
+MAX_DOCUMENT_ID_BYTES = 1500
+_RESERVED_ID = re.compile(r"__.*__", re.DOTALL)
 
 
 def json_response(body: pydantic.BaseModel | dict, status: int = 200, headers: dict | None = None) -> flask.Response:
@@ -113,6 +118,36 @@ def _check_text(text: str) -> None:
         raise errors.InvalidArgument("The request body holds text that is not valid Unicode.") from None
 
 
+def document_id_problem(value: str) -> str | None:
+    """Why Firestore could not take `value` as a document id (or would read it as something else); None if it can.
+
+    Refused: empty, `.` and `..`, anything with `/`, `__…__` (reserved), over 1500 bytes of UTF-8, and text
+    that is not valid: lone surrogates, U+FFFD (what an undecodable byte in a URL becomes) and control characters.
+    """
+    if not value:
+        return "is empty"
+    if value in (".", ".."):
+        return "cannot be '.' or '..'"
+    if "/" in value:
+        return "cannot contain '/'"
+    if _RESERVED_ID.fullmatch(value):
+        return "cannot start and end with '__'"
+    try:
+        size = len(value.encode("utf-8"))
+    except UnicodeEncodeError:
+        return "is not valid text"
+    if size > MAX_DOCUMENT_ID_BYTES:
+        return f"is longer than {MAX_DOCUMENT_ID_BYTES} bytes"
+    if "\ufffd" in value or any(unicodedata.category(char) == "Cc" for char in value):
+        return "is not valid text"
+    return None
+
+
+def is_document_id(value: object) -> bool:
+    """Whether `value` is a string Firestore can take as a document id (see `document_id_problem`)."""
+    return isinstance(value, str) and document_id_problem(value) is None
+
+
 def parse(model: type[pydantic.BaseModel], data: dict) -> pydantic.BaseModel:
     """Validate into a model; the first problem becomes a 400 naming its field."""
     try:
@@ -142,7 +177,8 @@ class Endpoint:
 
     def __init__(self, name: str):
         self.name = name
-        self._rules = Map()
+        # No slash merging: werkzeug would answer `/api/jobs/..//cancel` with a redirect to `/api/jobs/../cancel`.
+        self._rules = Map(merge_slashes=False)
         self._views: dict[str, Callable] = {}
 
     def route(self, rule: str, methods: tuple[str, ...] = ("GET",)):
@@ -160,6 +196,9 @@ class Endpoint:
     def __call__(self, request: flask.Request) -> flask.Response:
         try:
             key, args = self._rules.bind_to_environ(request.environ).match()
+            for name, value in args.items():
+                if not is_document_id(value):  # Firestore would refuse it: nothing can have that id
+                    raise errors.NotFound(f"No such {_PARAM_NOUNS.get(name, name)}.")
             return self._views[key](request, **args)
         except _NotFound:
             return error_response(errors.NotFound(f"No such API path: {request.path}"))
@@ -175,3 +214,6 @@ class Endpoint:
                 {"error": {"code": "internal", "message": "Something went wrong on our side; it has been logged."}},
                 500,
             )
+
+
+_PARAM_NOUNS = {"job_id": "video", "payment_id": "payment", "uid": "user"}
