@@ -72,7 +72,16 @@ def decode_cursor(cursor: str) -> str:
         doc_id = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
     except (ValueError, UnicodeDecodeError):
         doc_id = ""
-    if not doc_id or "/" in doc_id:
+    # Only ids Firestore can take (the rule of shared.http.document_id_problem): a cursor naming `..` or
+    # `__x__` would otherwise reach Firestore and come back as its INVALID_ARGUMENT.
+    if (
+        not doc_id
+        or doc_id in (".", "..")
+        or "/" in doc_id
+        or (len(doc_id) >= 4 and doc_id.startswith("__") and doc_id.endswith("__"))
+        or len(doc_id.encode()) > 1500
+        or any(ord(char) < 0x20 or 0x7F <= ord(char) < 0xA0 or char == "\ufffd" for char in doc_id)
+    ):
         raise errors.InvalidArgument("cursor is not valid.", field="cursor")
     return doc_id
 
