@@ -2,8 +2,9 @@
 
 A failure is answered with the status its error carries (shared/errors.py), `Content-Type: application/json`
 and the body `{"error": {"code": "<snake_case>", "message": "<for people>", "field": "<the input at fault>"}}`,
-`field` only when one input is to blame. A JSON body that cannot be read is a 400, and a path parameter that
-cannot be a Firestore document id is a 404 before the view runs.
+`field` only when one input is to blame. Nothing raised under an `Endpoint` reaches Flask's or werkzeug's HTML
+error pages: path parameters that cannot be Firestore document ids are a 404 before the view runs, unreadable
+JSON bodies are a 400, werkzeug's own refusals keep their 4xx status, and anything else is a logged 500.
 """
 
 import json
@@ -14,6 +15,7 @@ from collections.abc import Callable
 
 import flask
 import pydantic
+from werkzeug.exceptions import HTTPException as _HTTPException
 from werkzeug.exceptions import MethodNotAllowed as _MethodNotAllowed
 from werkzeug.exceptions import NotFound as _NotFound
 from werkzeug.routing import Map, Rule
@@ -180,6 +182,7 @@ class Endpoint:
         # No slash merging: werkzeug would answer `/api/jobs/..//cancel` with a redirect to `/api/jobs/../cancel`.
         self._rules = Map(merge_slashes=False)
         self._views: dict[str, Callable] = {}
+        _answer_flask_errors_as_json()
 
     def route(self, rule: str, methods: tuple[str, ...] = ("GET",)):
         if not any(r.function == self.name and r.rule == rule and set(methods) <= set(r.methods) for r in ROUTES):
@@ -208,6 +211,14 @@ class Endpoint:
             if error.status >= 500:
                 log.warning(error.message, extra=fields(function=self.name, code=error.code))
             return error_response(error)
+        except _HTTPException as exc:  # werkzeug's refusals (a redirect, unreadable form data...) without its HTML
+            error = _from_werkzeug(exc, request)
+            if error.status >= 500:
+                log.warning(error.message, extra=fields(function=self.name, code=error.code, path=request.path))
+            return error_response(error)
+        except RecursionError:  # input nested deeper than Python follows, read by code other than json_value
+            log.warning("input nested too deeply", exc_info=True, extra=fields(function=self.name, path=request.path))
+            return error_response(errors.InvalidArgument("The request is nested too deeply to read."))
         except Exception:
             log.exception("unhandled error", extra=fields(function=self.name, path=request.path))
             return json_response(
@@ -217,3 +228,54 @@ class Endpoint:
 
 
 _PARAM_NOUNS = {"job_id": "video", "payment_id": "payment", "uid": "user"}
+_WERKZEUG_ERRORS: dict[int, type[errors.CineWeaveError]] = {
+    400: errors.InvalidArgument,
+    401: errors.Unauthenticated,
+    403: errors.Forbidden,
+    404: errors.NotFound,
+    405: errors.MethodNotAllowed,
+    409: errors.Conflict,
+    413: errors.TooLarge,
+    415: errors.UnsupportedMediaType,
+    429: errors.RateLimited,
+}
+
+
+def _answer_flask_errors_as_json() -> None:
+    """Flask answers what never reaches the function with an HTML page: functions-framework's catch-all rule
+    matches no path with a newline in it (`/api/jobs/%0A`), and a crash outside the function is text/html.
+    functions-framework imports the function's module inside the new app's context, so the Endpoint made
+    there registers JSON answers on that app; made anywhere else, there is no app to register on."""
+    if not flask.has_app_context():
+        return
+    app = flask.current_app
+    app.register_error_handler(_HTTPException, _flask_refusal)
+    app.register_error_handler(500, _flask_crash)
+
+
+def _flask_refusal(exc: _HTTPException) -> flask.Response:
+    if (exc.code or 500) >= 500:
+        return _flask_crash(exc)
+    return error_response(_from_werkzeug(exc, flask.request))
+
+
+def _flask_crash(exc: Exception) -> flask.Response:
+    # Flask has logged the exception. The header is the one functions-framework's own crash answer carries.
+    body = {"error": {"code": "internal", "message": "Something went wrong on our side; it has been logged."}}
+    return json_response(body, 500, {"X-Google-Status": "crash"})
+
+
+def _from_werkzeug(exc: _HTTPException, request: flask.Request) -> errors.CineWeaveError:
+    """The domain error for a werkzeug HTTPException: its 4xx status is kept, a redirect is a 404, 5xx a 500."""
+    status = exc.code or 500
+    if status < 400 or status == 404:
+        return errors.NotFound(f"No such API path: {request.path}")
+    if status >= 500:
+        return errors.CineWeaveError("Something went wrong on our side; it has been logged.")
+    message = exc.description or exc.name
+    if status in _WERKZEUG_ERRORS:
+        return _WERKZEUG_ERRORS[status](message)
+    error = errors.CineWeaveError(message)
+    error.status = status
+    error.code = re.sub(r"[^a-z0-9]+", "_", exc.name.lower()).strip("_") or "bad_request"
+    return error
