@@ -1,7 +1,6 @@
 """What a caller may ask for: the validated request bodies, bounded by the contract numbers."""
 
 import re
-from typing import Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator
 
@@ -12,11 +11,11 @@ from shared.domain.contract import (
     MIN_SEED,
     NEGATIVE_PROMPT_MAX_CHARS,
     PROMPT_MAX_CHARS,
+    AspectRatio,
+    Duration,
 )
 
 IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9._:\-]{1,200}$")
-AspectRatio = Literal["16:9", "9:16"]  # the keys of contract.CLIP_SIZES; a unit test keeps them equal
-Duration = Literal[5, 10, 15]  # contract.DURATIONS_SEC, likewise
 
 
 def _longer_than(field: str, limit: int, value: str | None) -> str | None:
@@ -33,9 +32,7 @@ class CreateJobRequest(BaseModel):
     imageKey: str | None = None
     durationSec: Duration
     seed: int | None = Field(default=None, ge=MIN_SEED, le=MAX_SEED)
-    # The contract's default is a plain str to mypy; the unit test that keeps AspectRatio equal to the contract
-    # also checks that the default is one of its values.
-    aspectRatio: AspectRatio = cast(AspectRatio, DEFAULT_ASPECT_RATIO)
+    aspectRatio: AspectRatio = DEFAULT_ASPECT_RATIO
 
     @field_validator("durationSec", mode="before")
     @classmethod
