@@ -216,7 +216,11 @@ FIELD_NAMES = [
     "__proto__",
     "",
 ]
+hostile_text = st.one_of(
+    st.text(max_size=30), st.sampled_from(ODD_IDS), id_bytes.map(lambda raw: raw.decode("latin-1"))
+)
 scalars = st.one_of(
+    hostile_text,
     st.none(),
     st.booleans(),
     st.integers(),
@@ -230,7 +234,7 @@ json_values = st.recursive(
     scalars,
     lambda inner: st.one_of(
         st.lists(inner, max_size=4),
-        st.dictionaries(st.one_of(st.sampled_from(FIELD_NAMES), st.text(max_size=10)), inner, max_size=5),
+        st.dictionaries(st.one_of(st.sampled_from(FIELD_NAMES), hostile_text), inner, max_size=5),
     ),
     max_leaves=12,
 )
@@ -313,7 +317,18 @@ body = st.one_of(
     st.integers(min_value=20, max_value=30000).map(lambda depth: Raw(deep(depth, "array"))),
 )
 
-ROUTE_IDS = [f"{'/'.join(route.methods)} {route.rule}" for route in ROUTES]
+# 500s whose fix lies outside shared/http.py; strict, so the mark has to go once the fix is in.
+KNOWN_500S = {
+    "/api/tasks/dispatch": "functions/dispatch_job.py hands the body's jobId to Firestore unchecked ('.', '..')",
+}
+ROUTE_PARAMS = [
+    pytest.param(
+        route,
+        id=f"{'/'.join(route.methods)} {route.rule}",
+        marks=[pytest.mark.xfail(reason=KNOWN_500S[route.rule], strict=True)] if route.rule in KNOWN_500S else [],
+    )
+    for route in ROUTES
+]
 OTHER_METHODS = ["PUT", "DELETE", "PATCH", "OPTIONS", "HEAD", "TRACE", "PROPFIND"]
 CALLERS = ["user", "admin", "internal", "nobody"]
 # A body each route accepts, for near misses that get past the parsing into the view.
@@ -329,9 +344,12 @@ VALID_BODIES = {
 
 def near_misses(template: dict):
     fields = sorted(template)
+    value = st.one_of(st.sampled_from(ODD_IDS), hostile_text, json_values)
+    changed = st.tuples(st.sampled_from(fields), value).map(lambda change: template | {change[0]: change[1]})
     return st.one_of(
+        changed,
+        changed,
         st.just(template),
-        st.tuples(st.sampled_from(fields), json_values).map(lambda change: template | {change[0]: change[1]}),
         st.sampled_from(fields).map(lambda gone: {name: value for name, value in template.items() if name != gone}),
         st.tuples(st.sampled_from(FIELD_NAMES), json_values).map(lambda extra: {extra[0]: extra[1]} | template),
     ).map(lambda value: json.dumps(value).encode())
@@ -358,7 +376,7 @@ def hostile_requests(draw, route):
         "path": path + (f"?{query}" if query else ""),
         "caller": draw(st.sampled_from([natural_caller(route)] * 3 + CALLERS)),
         "headers": request_headers,
-        "body": draw(st.one_of(near_misses(template), body) if template else body),
+        "body": draw(st.one_of(near_misses(template), near_misses(template), body) if template else body),
     }
 
 
@@ -393,7 +411,7 @@ def send(api, function: str, request: dict, callers: dict):
 # -- the property ---------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("route", ROUTES, ids=ROUTE_IDS)
+@pytest.mark.parametrize("route", ROUTE_PARAMS)
 def test_hostile_requests_get_json_answers_below_500(api, callers, route):
     # One hypothesis run per route, seeded by the route so each sees different input, the same on every run.
     # The fixtures (emulators emptied, users and a job made) are shared by the run's examples.
@@ -520,6 +538,17 @@ def test_cursors_naming_ids_firestore_cannot_take_are_invalid(api, callers):
             if not failure and response.get_json()["error"].get("field") != "cursor":
                 failure = [f"GET {path}?cursor={cursor[:40]}: the error names {response.get_json()['error']}"]
             failures += failure
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.xfail(reason=KNOWN_500S["/api/tasks/dispatch"], strict=True)
+def test_dispatch_refuses_job_ids_firestore_cannot_take(api, callers):
+    failures = []
+    for job_id in [".", "..", "__x__", "a/b", "j" * 1501]:
+        response = api.clients["dispatch_job"].open(
+            "/api/tasks/dispatch", method="POST", headers=callers["internal"], json={"jobId": job_id}
+        )
+        failures += _failure(f"POST /api/tasks/dispatch jobId={job_id[:20]!r}", response, "POST")
     assert not failures, "\n".join(failures)
 
 
