@@ -8,7 +8,7 @@ from shared import errors
 from shared.container import services
 from shared.domain.jobs import JobStatus
 from shared.domain.requests import CreditAdjustment
-from shared.http import Endpoint, json_body, json_response, parse, query_int
+from shared.http import Endpoint, json_response, query_int, request_body
 
 endpoint = Endpoint("admin")
 USER_ID = re.compile(r"[^/\s]{1,128}")  # Firebase Auth uids are at most 128 characters
@@ -50,7 +50,7 @@ def users(request):
 def adjust(request, uid):
     app = services()
     admin_user = app.users.admin(request)
-    change = parse(CreditAdjustment, json_body(request))
+    change = request_body(request, CreditAdjustment)
     answer = app.admin.adjust(admin_user.uid, uid, change.delta, change.reason, request.headers.get("Idempotency-Key"))
     return json_response(answer)
 

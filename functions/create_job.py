@@ -4,7 +4,7 @@ import functions_framework
 
 from shared.container import services
 from shared.domain.requests import CreateJobRequest
-from shared.http import Endpoint, json_body, json_response, parse
+from shared.http import Endpoint, json_response, request_body
 
 endpoint = Endpoint("create_job")
 
@@ -13,7 +13,7 @@ endpoint = Endpoint("create_job")
 def create(request):
     app = services()
     user = app.users.user(request)
-    job_request = parse(CreateJobRequest, json_body(request))
+    job_request = request_body(request, CreateJobRequest)
     answer = app.jobs.create(user.uid, job_request, request.headers.get("Idempotency-Key"), user.email)
     return json_response(answer, 201)
 

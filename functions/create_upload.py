@@ -4,7 +4,7 @@ import functions_framework
 
 from shared.container import services
 from shared.domain.requests import UploadRequest
-from shared.http import Endpoint, json_body, json_response, parse
+from shared.http import Endpoint, json_response, request_body
 
 endpoint = Endpoint("create_upload")
 
@@ -13,7 +13,7 @@ endpoint = Endpoint("create_upload")
 def create(request):
     app = services()
     user = app.users.user(request)
-    upload = parse(UploadRequest, json_body(request))
+    upload = request_body(request, UploadRequest)
     return json_response(app.uploads.create(user.uid, upload), 201)
 
 

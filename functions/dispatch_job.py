@@ -2,10 +2,10 @@
 
 import functions_framework
 
-from shared import errors
 from shared.container import services
 from shared.domain import responses
-from shared.http import Endpoint, json_body, json_response
+from shared.domain.requests import DispatchRequest
+from shared.http import Endpoint, json_response, request_body
 
 endpoint = Endpoint("dispatch_job")
 
@@ -14,9 +14,7 @@ endpoint = Endpoint("dispatch_job")
 def dispatch(request):
     app = services()
     app.internal.check(request)
-    job_id = json_body(request).get("jobId")
-    if not isinstance(job_id, str) or not job_id:
-        raise errors.InvalidArgument("jobId is required.", field="jobId")
+    job_id = request_body(request, DispatchRequest).jobId
     return json_response(responses.DispatchOutcome(jobId=job_id, outcome=app.lifecycle.dispatch(job_id)))
 
 

@@ -7,7 +7,7 @@ import functions_framework
 
 from shared.container import services
 from shared.domain.requests import SubscribeRequest, TopupRequest
-from shared.http import Endpoint, json_body, json_response, parse
+from shared.http import Endpoint, json_response, request_body
 
 endpoint = Endpoint("subscribe")
 
@@ -16,7 +16,7 @@ endpoint = Endpoint("subscribe")
 def subscribe_to_plan(request):
     app = services()
     user = app.users.user(request)
-    body = parse(SubscribeRequest, json_body(request))
+    body = request_body(request, SubscribeRequest)
     answer = app.payments.subscribe(user.uid, user.email, body.planId, request.headers.get("Idempotency-Key"))
     return json_response(answer, 201)
 
@@ -25,7 +25,7 @@ def subscribe_to_plan(request):
 def top_up(request):
     app = services()
     user = app.users.user(request)
-    body = parse(TopupRequest, json_body(request))
+    body = request_body(request, TopupRequest)
     answer = app.payments.topup(user.uid, user.email, body.credits, request.headers.get("Idempotency-Key"))
     return json_response(answer, 201)
 

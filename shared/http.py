@@ -7,11 +7,9 @@ error pages: path parameters that cannot be Firestore document ids are a 404 bef
 JSON bodies are a 400, werkzeug's own refusals keep their 4xx status, and anything else is a logged 500.
 """
 
-import json
-import math
 import re
-import unicodedata
 from collections.abc import Callable
+from typing import TypeVar
 
 import flask
 import pydantic
@@ -21,16 +19,12 @@ from werkzeug.exceptions import NotFound as _NotFound
 from werkzeug.routing import Map, Rule
 
 from shared import errors
+from shared.domain.ids import is_document_id
+from shared.json_input import json_body
 from shared.log import fields, get_logger
 from shared.routes import ROUTES
 
 log = get_logger("http")
-
-MAX_JSON_BYTES = 64 * 1024
-MAX_JSON_DEPTH = 32  # objects and arrays inside each other; no request needs more than a few
-MAX_JSON_INT = 2**53 - 1  # the integers JSON readers agree on (I-JSON, RFC 7493); Firestore's own limit is 2**63 - 1
-MAX_DOCUMENT_ID_BYTES = 1500
-_RESERVED_ID = re.compile(r"__.*__", re.DOTALL)
 
 
 def json_response(body: pydantic.BaseModel | dict, status: int = 200, headers: dict | None = None) -> flask.Response:
@@ -52,105 +46,15 @@ def error_response(error: errors.CineWeaveError) -> flask.Response:
     return json_response(error.to_body(), error.status, headers)
 
 
-def json_body(request: flask.Request) -> dict:
-    """The body as a JSON object; see `json_value` for what is refused."""
-    body = json_value(request)
-    if not isinstance(body, dict):
-        raise errors.InvalidArgument("The request body must be a JSON object.")
-    return body
+ModelT = TypeVar("ModelT", bound=pydantic.BaseModel)
 
 
-def json_value(request: flask.Request) -> object:
-    """The body as JSON, or a 400: UTF-8 text (a leading byte-order mark is ignored) of at most MAX_JSON_BYTES,
-    nested at most MAX_JSON_DEPTH deep, finite numbers, integers within ±MAX_JSON_INT, and no lone surrogates.
-    An empty body is None. The Content-Type is not looked at."""
-    if request.content_length and request.content_length > MAX_JSON_BYTES:
-        raise errors.TooLarge(f"The request body is larger than {MAX_JSON_BYTES} bytes.")
-    raw = request.get_data(cache=True)
-    if len(raw) > MAX_JSON_BYTES:
-        raise errors.TooLarge(f"The request body is larger than {MAX_JSON_BYTES} bytes.")
-    try:
-        text = raw.decode("utf-8").removeprefix("\ufeff")
-    except UnicodeDecodeError:
-        raise errors.InvalidArgument("The request body is not UTF-8 text.") from None
-    if not text.strip():
-        return None
-    try:
-        value = json.loads(text, parse_constant=_refuse_constant)
-    except RecursionError:
-        raise errors.InvalidArgument(f"The request body is nested deeper than {MAX_JSON_DEPTH} levels.") from None
-    except ValueError:  # JSONDecodeError, NaN/Infinity, integers of more digits than Python reads
-        raise errors.InvalidArgument("The request body is not valid JSON.") from None
-    _check_json(value)
-    return value
+def request_body(request: flask.Request, model: type[ModelT]) -> ModelT:
+    """The body, read as JSON (`shared.json_input`) and validated into `model`: how every view gets its input."""
+    return parse(model, json_body(request))
 
 
-def _refuse_constant(name: str):
-    raise ValueError(f"{name} is not a JSON number")
-
-
-def _check_json(value: object) -> None:
-    """Walks the parsed body without recursion: depth, numbers and text Firestore and the views can take."""
-    pending = [(value, 0)]
-    while pending:
-        item, depth = pending.pop()
-        if isinstance(item, dict | list):
-            if depth >= MAX_JSON_DEPTH:
-                raise errors.InvalidArgument(f"The request body is nested deeper than {MAX_JSON_DEPTH} levels.")
-            if isinstance(item, dict):
-                for key in item:
-                    _check_text(key)
-                pending.extend((inner, depth + 1) for inner in item.values())
-            else:
-                pending.extend((inner, depth + 1) for inner in item)
-        elif isinstance(item, str):
-            _check_text(item)
-        elif isinstance(item, bool):
-            continue
-        elif isinstance(item, int) and abs(item) > MAX_JSON_INT:
-            raise errors.InvalidArgument(f"The request body holds a whole number beyond ±{MAX_JSON_INT}.")
-        elif isinstance(item, float) and not math.isfinite(item):
-            raise errors.InvalidArgument("The request body holds a number too large to represent.")
-
-
-def _check_text(text: str) -> None:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:  # a \ud800-style escape with no partner
-        raise errors.InvalidArgument("The request body holds text that is not valid Unicode.") from None
-
-
-def document_id_problem(value: str) -> str | None:
-    """Why Firestore could not take `value` as a document id (or would read it as something else); None if it can.
-
-    Refused: empty, `.` and `..`, anything with `/`, `__…__` (reserved), over 1500 bytes of UTF-8, and text
-    that is not valid: lone surrogates, U+FFFD (what an undecodable byte in a URL becomes) and control characters.
-    """
-    if not value:
-        return "is empty"
-    if value in (".", ".."):
-        return "cannot be '.' or '..'"
-    if "/" in value:
-        return "cannot contain '/'"
-    if _RESERVED_ID.fullmatch(value):
-        return "cannot start and end with '__'"
-    try:
-        size = len(value.encode("utf-8"))
-    except UnicodeEncodeError:
-        return "is not valid text"
-    if size > MAX_DOCUMENT_ID_BYTES:
-        return f"is longer than {MAX_DOCUMENT_ID_BYTES} bytes"
-    if "\ufffd" in value or any(unicodedata.category(char) == "Cc" for char in value):
-        return "is not valid text"
-    return None
-
-
-def is_document_id(value: object) -> bool:
-    """Whether `value` is a string Firestore can take as a document id (see `document_id_problem`)."""
-    return isinstance(value, str) and document_id_problem(value) is None
-
-
-def parse(model: type[pydantic.BaseModel], data: dict) -> pydantic.BaseModel:
+def parse(model: type[ModelT], data: dict) -> ModelT:
     """Validate into a model; the first problem becomes a 400 naming its field."""
     try:
         return model.model_validate(data)
@@ -212,10 +116,10 @@ class Endpoint:
                 log.warning(error.message, extra=fields(function=self.name, code=error.code))
             return error_response(error)
         except _HTTPException as exc:  # werkzeug's refusals (a redirect, unreadable form data...) without its HTML
-            error = _from_werkzeug(exc, request)
-            if error.status >= 500:
-                log.warning(error.message, extra=fields(function=self.name, code=error.code, path=request.path))
-            return error_response(error)
+            refusal = _from_werkzeug(exc, request)
+            if refusal.status >= 500:
+                log.warning(refusal.message, extra=fields(function=self.name, code=refusal.code, path=request.path))
+            return error_response(refusal)
         except RecursionError:  # input nested deeper than Python follows, read by code other than json_value
             log.warning("input nested too deeply", exc_info=True, extra=fields(function=self.name, path=request.path))
             return error_response(errors.InvalidArgument("The request is nested too deeply to read."))

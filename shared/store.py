@@ -72,7 +72,7 @@ def decode_cursor(cursor: str) -> str:
         doc_id = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
     except (ValueError, UnicodeDecodeError):
         doc_id = ""
-    # Only ids Firestore can take (the rule of shared.http.document_id_problem): a cursor naming `..` or
+    # Only ids Firestore can take (the rule of shared.domain.ids): a cursor naming `..` or
     # `__x__` would otherwise reach Firestore and come back as its INVALID_ARGUMENT.
     if (
         not doc_id

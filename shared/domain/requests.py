@@ -14,6 +14,7 @@ from shared.domain.contract import (
     AspectRatio,
     Duration,
 )
+from shared.domain.ids import StoredId
 
 IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9._:\-]{1,200}$")
 
@@ -66,10 +67,13 @@ class UploadRequest(BaseModel):
     sizeBytes: int = Field(gt=0)
 
 
+MAX_ADJUSTMENT = 1_000_000  # credits one admin adjustment may add or take
+
+
 class CreditAdjustment(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    delta: int
+    delta: int = Field(ge=-MAX_ADJUSTMENT, le=MAX_ADJUSTMENT)
     reason: str = Field(min_length=3, max_length=500)
 
     @field_validator("delta", mode="before")
@@ -90,3 +94,11 @@ class TopupRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     credits: StrictInt
+
+
+class DispatchRequest(BaseModel):
+    """What the queue delivers to the dispatch function."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    jobId: StoredId

@@ -15,7 +15,7 @@ import threading
 from collections.abc import Mapping
 from pathlib import Path
 
-from werkzeug.exceptions import MethodNotAllowed, NotFound
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
 from werkzeug.serving import BaseWSGIServer, make_server
 from werkzeug.utils import send_from_directory
@@ -67,7 +67,9 @@ class LocalRouter:
         self.frontend_dist = frontend_dist
         self.environ = os.environ if environ is None else environ  # read per request: what the functions see
         self._url_map = Map(
-            [Rule(r.rule, methods=list(r.methods), endpoint=r.function) for r in ROUTES], strict_slashes=False
+            [Rule(r.rule, methods=list(r.methods), endpoint=r.function) for r in ROUTES],
+            strict_slashes=False,
+            merge_slashes=False,  # as the functions match: `/api//healthz` names no route, it is no redirect
         )
         self._apps: dict[str, object] = {}
         self._apps_lock = threading.Lock()
@@ -107,7 +109,7 @@ class LocalRouter:
                 {"Allow": allowed},
             )
             return response(environ, start_response)
-        except NotFound:
+        except (NotFound, HTTPException):  # a redirect among them: an odd path is no route, as in production
             response = _error(404, "not_found", f"No API route matches {environ.get('PATH_INFO')}.")
             return response(environ, start_response)
         try:

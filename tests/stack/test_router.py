@@ -78,6 +78,15 @@ def test_unknown_api_path_is_a_json_404(serve, functions_dir):
         assert path in answer.json()["error"]["message"]
 
 
+def test_paths_werkzeug_would_redirect_are_json_404s_not_html(serve):
+    base = serve(LocalRouter())
+    for method, path in (("POST", "/api/jobs/%2e%2e%2f/cancel"), ("GET", "/api//healthz"), ("GET", "/api/jobs//x")):
+        answer = requests.request(method, base + path, timeout=30, allow_redirects=False)
+        assert answer.status_code == 404, (path, answer.status_code, answer.text[:200])
+        assert answer.headers["Content-Type"] == "application/json"
+        assert answer.json()["error"]["code"] == "not_found"
+
+
 def test_wrong_method_is_a_json_405_with_allow(serve, functions_dir):
     base = serve(LocalRouter(functions_dir=functions_dir))
     answer = requests.delete(f"{base}/api/admin/users/u-1/credits", timeout=10)
