@@ -13,9 +13,9 @@ class Services:
 
     @functools.cached_property
     def db(self):
-        from shared import store
+        from shared.adapters import firestore_db
 
-        return store.make_client(self.settings.project_id)
+        return firestore_db.make_client(self.settings.project_id)
 
     @functools.cached_property
     def store(self):
@@ -25,31 +25,31 @@ class Services:
 
     @functools.cached_property
     def objects(self):
-        from shared import storage
+        from shared.adapters import object_storage
 
-        return storage.ObjectStore(storage.make_client(self.settings), self.settings.s3_bucket)
+        return object_storage.ObjectStore(object_storage.make_client(self.settings), self.settings.s3_bucket)
 
     @functools.cached_property
     def users(self):
-        from shared.auth import UserVerifier
+        from shared.adapters.auth import UserVerifier
 
         return UserVerifier(self.settings.project_id)
 
     @functools.cached_property
     def internal(self):
-        from shared.auth import InternalCaller
+        from shared.adapters.auth import InternalCaller
 
         return InternalCaller(self.settings)
 
     @functools.cached_property
     def tokens(self):
-        from shared.auth import WebhookTokens
+        from shared.adapters.auth import WebhookTokens
 
         return WebhookTokens(self.settings.webhook_token_secret)
 
     @functools.cached_property
     def queue(self):
-        from shared import queue
+        from shared.adapters import queue
 
         s = self.settings
         if s.queue_backend == "cloud_tasks":
@@ -60,7 +60,7 @@ class Services:
 
     @functools.cached_property
     def gpu(self):
-        from shared.gpu import RunPodClient
+        from shared.adapters.runpod import RunPodClient
 
         s = self.settings
         return RunPodClient(s.runpod_api_base, s.runpod_endpoint_id, s.runpod_api_key)
@@ -109,7 +109,7 @@ class Services:
 
     @functools.cached_property
     def truelayer(self):
-        from shared.truelayer import TrueLayerClient, TrueLayerConfig
+        from shared.adapters.truelayer import TrueLayerClient, TrueLayerConfig
 
         s = self.settings
         return TrueLayerClient(
@@ -127,25 +127,25 @@ class Services:
 
     @functools.cached_property
     def payments(self):
-        from shared.payments import PaymentService
+        from shared.services.payments import PaymentService
 
         return PaymentService(self.db, self.settings, self.catalog, self.truelayer)
 
     @functools.cached_property
     def payment_events(self):
-        from shared.payment_events import PaymentEvents
+        from shared.services.payment_events import PaymentEvents
 
         return PaymentEvents(self.db)
 
     @functools.cached_property
     def webhook_verifier(self):
-        from shared.tl_webhooks import WebhookVerifier
+        from shared.adapters.truelayer_webhooks import WebhookVerifier
 
         return WebhookVerifier(self.settings.truelayer_webhook_jkus)
 
     @functools.cached_property
     def renewals(self):
-        from shared.renewals import Renewals
+        from shared.services.renewals import Renewals
 
         return Renewals(self.db, self.settings, self.catalog, self.payments)
 

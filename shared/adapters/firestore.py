@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 from google.api_core.exceptions import AlreadyExists
 from google.cloud import firestore
 
-from shared import store
+from shared.adapters import firestore_db
 from shared.domain.clock import utcnow
 from shared.domain.credits import Account, LedgerEntry
 from shared.domain.jobs import QUEUED_STATES, Job, JobStatus
@@ -75,15 +75,15 @@ class FirestoreTransaction:
         self.db, self.tx = db, tx
 
     def account(self, uid: str) -> Account:
-        snap = store.users(self.db).document(uid).get(transaction=self.tx)
+        snap = firestore_db.users(self.db).document(uid).get(transaction=self.tx)
         return account_from(uid, snap.to_dict() if snap.exists else None)
 
     def entry(self, uid: str, entry_id: str) -> LedgerEntry | None:
-        snap = store.ledger(self.db, uid).document(entry_id).get(transaction=self.tx)
+        snap = firestore_db.ledger(self.db, uid).document(entry_id).get(transaction=self.tx)
         return entry_from(entry_id, snap.to_dict()) if snap.exists else None
 
     def job(self, job_id: str) -> Job | None:
-        snap = store.jobs(self.db).document(job_id).get(transaction=self.tx)
+        snap = firestore_db.jobs(self.db).document(job_id).get(transaction=self.tx)
         return job_from(snap) if snap.exists else None
 
     def record(self, account: Account, entry: LedgerEntry) -> None:
@@ -91,11 +91,11 @@ class FirestoreTransaction:
         if not account.exists:
             user_fields["createdAt"] = entry.created_at
             account.exists = True
-        self.tx.set(store.users(self.db).document(account.uid), user_fields, merge=True)
-        self.tx.set(store.ledger(self.db, account.uid).document(entry.id), entry_document(entry))
+        self.tx.set(firestore_db.users(self.db).document(account.uid), user_fields, merge=True)
+        self.tx.set(firestore_db.ledger(self.db, account.uid).document(entry.id), entry_document(entry))
 
     def save_job(self, job: Job) -> None:
-        self.tx.set(store.jobs(self.db).document(job.id), job.document())
+        self.tx.set(firestore_db.jobs(self.db).document(job.id), job.document())
 
 
 class FirestoreStore:
@@ -103,15 +103,15 @@ class FirestoreStore:
         self.db = db
 
     def run(self, callback: Callable[[FirestoreTransaction], T]) -> T:
-        return store.run_transaction(self.db, lambda tx: callback(FirestoreTransaction(self.db, tx)))
+        return firestore_db.run_transaction(self.db, lambda tx: callback(FirestoreTransaction(self.db, tx)))
 
     # -- accounts -----------------------------------------------------------------------------------------
     def account(self, uid: str) -> Account:
-        snap = store.users(self.db).document(uid).get()
+        snap = firestore_db.users(self.db).document(uid).get()
         return account_from(uid, snap.to_dict() if snap.exists else None)
 
     def register(self, uid: str, email: str | None) -> Account:
-        ref = store.users(self.db).document(uid)
+        ref = firestore_db.users(self.db).document(uid)
         account = self.account(uid)
         if not account.exists:
             now = utcnow()
@@ -126,28 +126,28 @@ class FirestoreStore:
         return account
 
     def ledger_page(self, uid: str, limit: int, cursor: str | None) -> tuple[list[LedgerEntry], str | None]:
-        collection = store.ledger(self.db, uid)
+        collection = firestore_db.ledger(self.db, uid)
         query = collection.order_by("createdAt", direction=firestore.Query.DESCENDING)
-        docs, next_cursor = store.page(query, collection, limit, cursor)
+        docs, next_cursor = firestore_db.page(query, collection, limit, cursor)
         return [entry_from(doc.id, doc.to_dict()) for doc in docs], next_cursor
 
     # -- jobs ---------------------------------------------------------------------------------------------
     def job(self, job_id: str) -> Job | None:
-        snap = store.jobs(self.db).document(job_id).get()
+        snap = firestore_db.jobs(self.db).document(job_id).get()
         return job_from(snap) if snap.exists else None
 
     def user_jobs(self, uid: str, limit: int, cursor: str | None) -> tuple[list[Job], str | None]:
-        collection = store.jobs(self.db)
+        collection = firestore_db.jobs(self.db)
         query = collection.where(filter=firestore.FieldFilter("userId", "==", uid)).order_by(
             "createdAt", direction=firestore.Query.DESCENDING
         )
-        docs, next_cursor = store.page(query, collection, limit, cursor)
+        docs, next_cursor = firestore_db.page(query, collection, limit, cursor)
         return [job_from(doc) for doc in docs], next_cursor
 
     def queue_position(self, job: Job) -> int:
         waiting = [status.value for status in QUEUED_STATES]
         ahead = (
-            store.jobs(self.db)
+            firestore_db.jobs(self.db)
             .where(filter=firestore.FieldFilter("status", "in", waiting))
             .where(filter=firestore.FieldFilter("createdAt", "<", job.created_at))
             .count()
@@ -157,12 +157,12 @@ class FirestoreStore:
 
     def jobs_with_status(self, statuses: Sequence[JobStatus], limit: int) -> list[Job]:
         values = [JobStatus(status).value for status in statuses]
-        query = store.jobs(self.db).where(filter=firestore.FieldFilter("status", "in", values))
+        query = firestore_db.jobs(self.db).where(filter=firestore.FieldFilter("status", "in", values))
         return [job_from(snap) for snap in query.limit(limit).stream()]
 
     def videos_expired_by(self, now: dt.datetime, limit: int) -> list[Job]:
         query = (
-            store.jobs(self.db)
+            firestore_db.jobs(self.db)
             .where(filter=firestore.FieldFilter("status", "==", JobStatus.DONE.value))
             .where(filter=firestore.FieldFilter("expiresAt", "<=", now))
             .limit(limit)

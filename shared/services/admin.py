@@ -8,9 +8,9 @@ from collections.abc import Callable
 
 from google.cloud import firestore
 
-from shared import admin_stats, store
+from shared.adapters import admin_stats, firestore_db
+from shared.adapters.admin_stats import aggregate
 from shared.adapters.firestore import job_from
-from shared.admin_stats import aggregate
 from shared.config import Settings
 from shared.domain import credits, responses
 from shared.domain.clock import utcnow
@@ -31,7 +31,7 @@ class AdminService:
         self.db, self.credits, self.settings, self.clock = db, credits, settings, clock
 
     def overview(self) -> responses.AdminOverview:
-        jobs = store.jobs(self.db)
+        jobs = firestore_db.jobs(self.db)
         by_status = {}
         for status in JobStatus:
             query = jobs.where(filter=firestore.FieldFilter("status", "==", status.value))
@@ -44,7 +44,7 @@ class AdminService:
         finished = by_status["done"] + by_status["expired"] + by_status["failed"]
         gpu_seconds = float(settled["gpu"])
         return responses.AdminOverview(
-            users=int(aggregate(store.users(self.db), n=("count", None))["n"]),
+            users=int(aggregate(firestore_db.users(self.db), n=("count", None))["n"]),
             jobsByStatus=by_status,
             failureRatio=round(by_status["failed"] / finished, 4) if finished else 0.0,
             creditsBurned=int(settled["credits"]),
@@ -55,14 +55,14 @@ class AdminService:
         )
 
     def jobs(self, status: str | None, limit: int, cursor: str | None, user_id: str | None = None) -> responses.JobList:
-        collection = store.jobs(self.db)
+        collection = firestore_db.jobs(self.db)
         query = collection
         if user_id:
             query = query.where(filter=firestore.FieldFilter("userId", "==", user_id))
         if status:
             query = query.where(filter=firestore.FieldFilter("status", "==", status))
         query = query.order_by("createdAt", direction=firestore.Query.DESCENDING)
-        docs, next_cursor = store.page(query, collection, limit, cursor)
+        docs, next_cursor = firestore_db.page(query, collection, limit, cursor)
         rows = []
         for doc in docs:
             job = job_from(doc)
@@ -72,11 +72,11 @@ class AdminService:
         return responses.JobList(jobs=rows, nextCursor=next_cursor)
 
     def users(self, limit: int, cursor: str | None, email: str | None = None) -> responses.AdminUserPage:
-        collection = store.users(self.db)
+        collection = firestore_db.users(self.db)
         query = collection.order_by("__name__")
         if email:
             query = query.where(filter=firestore.FieldFilter("email", "==", email))
-        docs, next_cursor = store.page(query, collection, limit, cursor)
+        docs, next_cursor = firestore_db.page(query, collection, limit, cursor)
         rows = []
         for doc in docs:
             data = doc.to_dict()

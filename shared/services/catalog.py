@@ -7,7 +7,8 @@ from typing import Any
 
 from google.cloud import firestore
 
-from shared import errors, store
+from shared import errors
+from shared.adapters import firestore_db
 from shared.config import Settings
 from shared.domain import responses
 from shared.domain.contract import (
@@ -58,17 +59,17 @@ class PlanCatalog:
     def seed(self) -> None:
         """Write the plans from code (idempotent: a document that already matches is left alone)."""
         for plan in PLAN_DEFINITIONS:
-            ref = store.plans(self.db).document(plan.id)
+            ref = firestore_db.plans(self.db).document(plan.id)
             wanted = plan_document(plan, self.settings)
             current = ref.get()
             if not current.exists or current.to_dict() != wanted:
                 ref.set(wanted)
 
     def plans(self) -> list[responses.PlanView]:
-        docs = {doc.id: doc.to_dict() for doc in store.plans(self.db).stream()}
+        docs = {doc.id: doc.to_dict() for doc in firestore_db.plans(self.db).stream()}
         if set(docs) != {plan.id for plan in PLAN_DEFINITIONS}:
             self.seed()
-            docs = {doc.id: doc.to_dict() for doc in store.plans(self.db).stream()}
+            docs = {doc.id: doc.to_dict() for doc in firestore_db.plans(self.db).stream()}
         order = [plan.id for plan in PLAN_DEFINITIONS]
         return [responses.PlanView(id=plan_id, **docs[plan_id]) for plan_id in order if plan_id in docs]
 

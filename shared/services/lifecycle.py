@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 from shared import errors
-from shared.auth import WebhookTokens
+from shared.adapters.auth import WebhookTokens
 from shared.config import Settings
 from shared.domain import credits
 from shared.domain.clock import utcnow

@@ -4,7 +4,7 @@ import datetime as dt
 
 from google.cloud.firestore import DocumentReference
 
-from shared import store
+from shared.adapters import firestore_db
 from tests.api.flow import create_job, dispatch, dispatched, finish_on_gpu, webhook
 from tests.api.payment_flow import deliver
 
@@ -26,7 +26,7 @@ def done(api, services, runpod, user, gpu_seconds) -> str:
 
 def created_days_ago(services, job_id, days) -> None:
     moment = dt.datetime.now(dt.UTC) - dt.timedelta(days=days)
-    store.jobs(services.db).document(job_id).update({"createdAt": moment})
+    firestore_db.jobs(services.db).document(job_id).update({"createdAt": moment})
 
 
 def test_overview_counts_gpu_cost_jobs_per_day_and_revenue_per_plan(api, services, runpod, make_user, truelayer):
@@ -54,7 +54,7 @@ def test_overview_counts_gpu_cost_jobs_per_day_and_revenue_per_plan(api, service
     created_days_ago(services, old, 13)
     created_days_ago(services, create_job(api, plain), 20)
 
-    jobs = {doc.id: doc.to_dict() for doc in store.jobs(services.db).stream()}
+    jobs = {doc.id: doc.to_dict() for doc in firestore_db.jobs(services.db).stream()}
     assert sorted((data["plan"] or "-") for data in jobs.values()) == ["-", "-", "creator", "creator", "creator"]
 
     overview = api.get("/api/admin/overview", admin).json
@@ -86,7 +86,7 @@ def test_overview_counts_gpu_cost_jobs_per_day_and_revenue_per_plan(api, service
         "currency": "GBP",
     }
     assert rows["topup"] == {"planId": "topup", "name": "Top-ups", **zero, "revenueMinor": 1000}  # 50 x 20p
-    assert store.payments(services.db).document(creator_payment).get().get("status") == "settled"
+    assert firestore_db.payments(services.db).document(creator_payment).get().get("status") == "settled"
 
 
 def test_an_empty_project_has_fourteen_empty_days_and_zero_revenue(api, services, make_user):
@@ -110,7 +110,7 @@ def test_user_rows_carry_the_email_once_the_user_is_seen(api, services, make_use
     assert rows()[granted.uid]["email"] is None  # an admin grant made the account; nobody has signed in since
     create_job(api, creating)  # the reserve transaction records it
     assert api.get("/api/credits", unseen).json["credits"] == 0  # the first visit registers the account
-    before = store.users(services.db).document(granted.uid).get().update_time
+    before = firestore_db.users(services.db).document(granted.uid).get().update_time
     assert api.get("/api/credits", granted).status_code == 200
     seen = rows()
     assert seen[granted.uid]["email"] == granted.email and seen[creating.uid]["email"] == creating.email
@@ -118,7 +118,7 @@ def test_user_rows_carry_the_email_once_the_user_is_seen(api, services, make_use
     assert seen[unseen.uid]["createdAt"] is not None
     found = api.get("/api/admin/users", admin, query_string={"email": unseen.email}).json["users"]
     assert [row["uid"] for row in found] == [unseen.uid]
-    assert store.users(services.db).document(granted.uid).get().update_time != before
+    assert firestore_db.users(services.db).document(granted.uid).get().update_time != before
 
     writes = []
     real_set = DocumentReference.set

@@ -3,7 +3,7 @@
 import datetime as dt
 import threading
 
-from shared import store
+from shared.adapters import firestore_db
 from shared.domain.payments import add_month
 from tests.api.payment_flow import deliver, event_of
 
@@ -40,7 +40,7 @@ def test_plans_are_public_and_priced_in_minor_units(api, services, truelayer):
     }
     assert "roll over" in answer.json["creditPolicy"]
     # Seeded into Firestore from the one definition in code.
-    assert {doc.id for doc in store.plans(services.db).stream()} == set(plans)
+    assert {doc.id for doc in firestore_db.plans(services.db).stream()} == set(plans)
 
 
 def test_plans_carry_the_job_limits_and_whether_payments_are_enabled(api, services, truelayer):
@@ -78,8 +78,8 @@ def test_without_truelayer_credentials_purchases_are_refused_before_anything_is_
             "message": "Payments are not configured on this server yet; ask the operator to set the TrueLayer "
             "credentials.",
         }
-    assert list(store.payments(services.db).stream()) == []
-    assert not store.users(services.db).document(user.uid).get().exists
+    assert list(firestore_db.payments(services.db).stream()) == []
+    assert not firestore_db.users(services.db).document(user.uid).get().exists
     assert api.post("/api/subscribe", json={"planId": "creator"}).status_code == 401  # still signed-in only
 
 
@@ -168,7 +168,7 @@ def test_topup_charges_per_credit_within_limits(api, services, make_user, truela
         answer = api.post("/api/topup", user, json={"credits": credits})
         assert answer.status_code == 400 and answer.json["error"]["field"] == field
     started = api.post("/api/topup", user, json={"credits": 50}).json
-    provider_id = store.payments(services.db).document(started["paymentId"]).get().get("providerPaymentId")
+    provider_id = firestore_db.payments(services.db).document(started["paymentId"]).get().get("providerPaymentId")
     charged = truelayer.standin.book.get(provider_id)
     assert (charged.amount_in_minor, charged.currency) == (1000, "GBP")  # 50 credits x 20p
     for delivery in truelayer.pay(started["redirectUrl"]):
@@ -201,7 +201,7 @@ def test_unverifiable_webhooks_are_refused_and_change_nothing(api, services, mak
         deliver(api, executed, headers=signed_for_elsewhere),
     ):
         assert answer.status_code == 401 and answer.json["error"]["code"] == "unauthenticated"
-    assert list(store.webhook_events(services.db).stream()) == []
+    assert list(firestore_db.webhook_events(services.db).stream()) == []
     assert balance(api, user)["credits"] == 0
 
 
@@ -209,7 +209,7 @@ def test_unknown_event_types_are_acknowledged_without_effect(api, services, true
     body = b'{"type": "payout_executed", "event_id": "evt-unknown-1", "event_version": 1}'
     answer = deliver(api, None, body=body, headers=truelayer.standin.sign_webhook(body, "/api/webhooks/truelayer"))
     assert answer.status_code == 200 and answer.json["effect"] == "ignored"
-    assert list(store.webhook_events(services.db).stream()) == []
+    assert list(firestore_db.webhook_events(services.db).stream()) == []
 
 
 def test_subscribing_twice_while_active_is_refused(api, make_user, truelayer):

@@ -5,9 +5,9 @@ import datetime as dt
 import pytest
 import requests
 
-from shared import store
+from shared.adapters import firestore_db
 from shared.domain.payments import add_month, renewal_payment_id
-from shared.renewals import Renewals
+from shared.services.renewals import Renewals
 from tests.api.flow import internal_headers
 from tests.api.payment_flow import deliver, event_of
 
@@ -38,7 +38,7 @@ def renew(api, services) -> dict:
 
 
 def user_doc(services, user) -> dict:
-    return store.users(services.db).document(user.uid).get().to_dict()
+    return firestore_db.users(services.db).document(user.uid).get().to_dict()
 
 
 def payment_creations(truelayer) -> int:

@@ -2,13 +2,13 @@
 
 import datetime as dt
 
-from shared import store
+from shared.adapters import firestore_db
 from shared.domain.clock import utcnow
 from tests.api.flow import create_job, dispatched, finish_on_gpu, job, sweep
 
 
 def age(services, job_id, **changes):
-    store.jobs(services.db).document(job_id).update(changes)
+    firestore_db.jobs(services.db).document(job_id).update(changes)
 
 
 def test_sweep_settles_a_completed_job_whose_webhook_was_lost(api, services, runpod, make_user):

@@ -73,7 +73,7 @@ def test_production_refuses_placeholder_secrets():
 
 
 def test_cloud_tasks_request_is_named_signed_and_bounded():
-    from shared.queue import CloudTasksQueue
+    from shared.adapters.queue import CloudTasksQueue
 
     queue = CloudTasksQueue.__new__(CloudTasksQueue)  # no client: the request is built without the network
     from google.cloud import tasks_v2
@@ -94,7 +94,7 @@ def test_cloud_tasks_request_is_named_signed_and_bounded():
 
 
 def test_dispatch_tasks_carry_the_dispatch_services_origin_as_audience():
-    from shared.queue import dispatch_audience
+    from shared.adapters.queue import dispatch_audience
 
     # Whoever enqueues (create_job, or the sweep with an audience of its own), the token must name the
     # dispatch function's service, or Cloud Run refuses it.

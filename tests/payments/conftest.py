@@ -2,9 +2,9 @@
 
 import pytest
 
+from shared.adapters.truelayer import TrueLayerClient, TrueLayerConfig
 from shared.local.truelayer_keys import LocalKeys
 from shared.local.truelayer_standin import TrueLayerStandIn, start_in_thread
-from shared.truelayer import TrueLayerClient, TrueLayerConfig
 from tests.payments.servers import WebhookReceiver
 
 CLIENT_ID = "test-client"

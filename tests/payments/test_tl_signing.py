@@ -8,8 +8,8 @@ import truelayer_signing
 from truelayer_signing import HttpMethod
 
 from shared import errors
+from shared.adapters.truelayer_webhooks import WebhookVerifier
 from shared.local.truelayer_keys import LocalKeys
-from shared.tl_webhooks import WebhookVerifier
 from tests.payments.servers import JwksHost
 
 PATH = "/api/webhooks/truelayer"

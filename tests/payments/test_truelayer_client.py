@@ -12,10 +12,10 @@ import truelayer_signing
 from truelayer_signing import HttpMethod
 
 from shared import errors
+from shared.adapters.truelayer import CreatedPayment, TrueLayerClient
+from shared.adapters.truelayer_webhooks import WebhookVerifier
 from shared.local import processes
 from shared.local.truelayer_keys import LocalKeys
-from shared.tl_webhooks import WebhookVerifier
-from shared.truelayer import CreatedPayment, TrueLayerClient
 from tests.payments.conftest import CLIENT_SECRET, WEBHOOK_PATH
 
 USER = {"id": "user-1", "name": "Ada Lovelace", "email": "ada@example.com"}

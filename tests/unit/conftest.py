@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from shared.auth import WebhookTokens
+from shared.adapters.auth import WebhookTokens
 from shared.config import Settings
 from shared.services.credits import CreditService
 from shared.services.jobs import JobService

@@ -19,17 +19,17 @@ resource "google_firestore_database" "this" {
 # by email) is served by Firestore's automatic single-field index, which Firestore refuses as a composite.
 locals {
   firestore_indexes = {
-    # a creator's job list: userId == uid, newest first (shared/jobs.py)
+    # a creator's job list: userId == uid, newest first (shared/adapters/firestore.py)
     jobs_user_created = { collection = "jobs", fields = [["userId", "ASCENDING"], ["createdAt", "DESCENDING"]] }
-    # queue position: status in (queued, dispatched), createdAt < t, count (shared/jobs.py); jobs per day:
-    # createdAt range, status == failed, count (shared/admin_stats.py)
+    # queue position: status in (queued, dispatched), createdAt < t, count (shared/adapters/firestore.py);
+    # jobs per day: createdAt range, status == failed, count (shared/adapters/admin_stats.py)
     jobs_status_created = { collection = "jobs", fields = [["status", "ASCENDING"], ["createdAt", "ASCENDING"]] }
-    # expiry: status == done, expiresAt <= now (shared/sweep.py)
+    # expiry: status == done, expiresAt <= now (shared/adapters/firestore.py)
     jobs_status_expires = { collection = "jobs", fields = [["status", "ASCENDING"], ["expiresAt", "ASCENDING"]] }
-    # admin job table: status ==, newest first; userId ==, status ==, newest first (shared/admin.py)
+    # admin job table: status ==, newest first; userId ==, status ==, newest first (shared/services/admin.py)
     jobs_status_created_desc      = { collection = "jobs", fields = [["status", "ASCENDING"], ["createdAt", "DESCENDING"]] }
     jobs_user_status_created_desc = { collection = "jobs", fields = [["userId", "ASCENDING"], ["status", "ASCENDING"], ["createdAt", "DESCENDING"]] }
-    # admin overview sums over settled jobs: sum(credits), sum(gpuSeconds) with status in (...) (shared/admin.py)
+    # admin overview sums over settled jobs: sum(credits), sum(gpuSeconds) with status in (...) (shared/services/admin.py)
     jobs_status_credits     = { collection = "jobs", fields = [["status", "ASCENDING"], ["credits", "ASCENDING"]] }
     jobs_status_gpu         = { collection = "jobs", fields = [["status", "ASCENDING"], ["gpuSeconds", "ASCENDING"]] }
     jobs_status_credits_gpu = { collection = "jobs", fields = [["status", "ASCENDING"], ["credits", "ASCENDING"], ["gpuSeconds", "ASCENDING"]] }

@@ -11,7 +11,8 @@ import logging
 
 from google.cloud import firestore
 
-from shared import errors, store
+from shared import errors
+from shared.adapters import firestore_db
 from shared.adapters.firestore import FirestoreTransaction
 from shared.domain import credits
 from shared.domain.clock import utcnow
@@ -44,13 +45,13 @@ class PaymentEvents:
         if payment_id is None:
             log.warning("TrueLayer event %s for unknown payment %s", event_id, event.get("payment_id"))
             return "unknown_payment"
-        payment_ref = store.payments(self.db).document(payment_id)
+        payment_ref = firestore_db.payments(self.db).document(payment_id)
 
         def apply(tx) -> str:
             payment = payment_ref.get(transaction=tx).to_dict()
             uid, purchase = payment["uid"], Purchase.from_record(payment)
             entry_id, entry_kind = purchase.ledger_entry(uid, payment_id)
-            period_entry = store.ledger(self.db, uid).document(entry_id).get(transaction=tx)
+            period_entry = firestore_db.ledger(self.db, uid).document(entry_id).get(transaction=tx)
             if period_entry.exists and period_entry.get("paymentId") != payment_id:
                 # A second payment for a period already paid (two tabs, say): the money was taken, so its
                 # credits are granted too, under an id of its own; the period itself is not extended twice.
@@ -59,7 +60,7 @@ class PaymentEvents:
             ledger = FirestoreTransaction(self.db, tx)
             account = ledger.account(uid)
             granted = ledger.entry(uid, entry_id) is not None
-            user_ref = store.users(self.db).document(uid)
+            user_ref = firestore_db.users(self.db).document(uid)
             subscription = (user_ref.get(transaction=tx).to_dict() or {}).get("subscription") or {}
             now = self.clock()
             updates: dict = {"updatedAt": now}
@@ -112,14 +113,14 @@ class PaymentEvents:
             isinstance(candidate, str)
             and candidate
             and "/" not in candidate
-            and store.payments(self.db).document(candidate).get().exists
+            and firestore_db.payments(self.db).document(candidate).get().exists
         ):
             return candidate
         provider_id = event.get("payment_id")
         if not isinstance(provider_id, str) or not provider_id:
             return None
         matches = (
-            store.payments(self.db)
+            firestore_db.payments(self.db)
             .where(filter=firestore.FieldFilter("providerPaymentId", "==", provider_id))
             .limit(1)
             .get()
@@ -132,7 +133,7 @@ class PaymentEvents:
         uid = metadata.get("uid")
         if not isinstance(uid, str) or not uid:
             found = (
-                store.users(self.db)
+                firestore_db.users(self.db)
                 .where(filter=firestore.FieldFilter("subscription.mandateId", "==", mandate_id))
                 .limit(1)
                 .get()
@@ -141,7 +142,7 @@ class PaymentEvents:
         if not isinstance(mandate_id, str) or not uid:
             log.warning("TrueLayer %s %s: no user for mandate %s", kind, event_id, mandate_id)
             return "unknown_mandate"
-        user_ref = store.users(self.db).document(uid)
+        user_ref = firestore_db.users(self.db).document(uid)
 
         def apply(tx) -> str:
             subscription = (user_ref.get(transaction=tx).to_dict() or {}).get("subscription") or {}
@@ -161,7 +162,7 @@ class PaymentEvents:
     def _once(self, event_id: str, kind: str, refs: dict, apply) -> str:
         """Run `apply(tx)` and record the event with its effect in one transaction; a recorded event is a
         redelivery and changes nothing."""
-        event_ref = store.webhook_events(self.db).document(event_id)
+        event_ref = firestore_db.webhook_events(self.db).document(event_id)
 
         def once(tx) -> str:
             if event_ref.get(transaction=tx).exists:
@@ -170,7 +171,7 @@ class PaymentEvents:
             tx.set(event_ref, {"type": kind, **refs, "effect": effect, "receivedAt": self.clock()})
             return effect
 
-        return store.run_transaction(self.db, once)
+        return firestore_db.run_transaction(self.db, once)
 
 
 def _metadata(event: dict) -> dict:

@@ -2,7 +2,7 @@
 
 Starting a purchase records `payments/{paymentId}` before TrueLayer hears of it (the payment id is also the
 Idempotency-Key, so a retry can never make a second payment) and answers the Hosted Payment Page URL. The
-return to the app proves nothing: only a verified webhook (`shared.payment_events`) grants credits.
+return to the app proves nothing: only a verified webhook (`shared.services.payment_events`) grants credits.
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from typing import Any
 
 from google.cloud import firestore
 
-from shared import errors, store
+from shared import errors
+from shared.adapters import firestore_db
 from shared.config import Settings
 from shared.domain import responses
 from shared.domain.clock import utcnow
@@ -48,7 +49,7 @@ class PaymentService:
     ) -> responses.PaymentStarted:
         self.require_configured()
         plan = self.catalog.plan(plan_id)
-        user = store.users(self.db).document(uid).get().to_dict() or {}
+        user = firestore_db.users(self.db).document(uid).get().to_dict() or {}
         subscription = user.get("subscription") or {}
         renews_at = user.get("renewsAt")
         if subscription.get("status") == SubscriptionStatus.ACTIVE and renews_at and renews_at > self.clock():
@@ -64,7 +65,7 @@ class PaymentService:
             period_id(self.clock()),
         )
         if email:  # renewals run without the user's token and address the payment to this
-            store.users(self.db).document(uid).set({"email": email}, merge=True)
+            firestore_db.users(self.db).document(uid).set({"email": email}, merge=True)
         return self.start(uid, email, self._payment_id(uid, idempotency_key), purchase)
 
     def topup(
@@ -76,7 +77,7 @@ class PaymentService:
         return self.start(uid, email, self._payment_id(uid, idempotency_key), purchase)
 
     def view(self, uid: str, payment_id: str) -> responses.PaymentView:
-        snap = store.payments(self.db).document(payment_id).get()
+        snap = firestore_db.payments(self.db).document(payment_id).get()
         if not snap.exists or snap.get("uid") != uid:
             raise errors.NotFound("No such payment.")
         return payment_view(snap.id, snap.to_dict())
@@ -85,7 +86,7 @@ class PaymentService:
         self, uid: str, email: str | None, payment_id: str, purchase: Purchase, mandate_id: str | None = None
     ) -> responses.PaymentStarted:
         """Record the payment, create it at TrueLayer (idempotent on the payment id) and answer where to pay."""
-        ref = store.payments(self.db).document(payment_id)
+        ref = firestore_db.payments(self.db).document(payment_id)
 
         def record(tx) -> dict | None:
             snap = ref.get(transaction=tx)
@@ -108,7 +109,7 @@ class PaymentService:
             )
             return None
 
-        existing = store.run_transaction(self.db, record)
+        existing = firestore_db.run_transaction(self.db, record)
         if existing and existing.get("providerPaymentId"):
             return responses.PaymentStarted(paymentId=payment_id, redirectUrl=existing.get("redirectUrl"))
 
@@ -140,7 +141,7 @@ class PaymentService:
                 merge=True,
             )
 
-        store.run_transaction(self.db, attach)
+        firestore_db.run_transaction(self.db, attach)
         return responses.PaymentStarted(paymentId=payment_id, redirectUrl=redirect_url)
 
     @staticmethod

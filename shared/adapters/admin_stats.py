@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 from google.cloud import firestore
 
-from shared import store
+from shared.adapters import firestore_db
 from shared.config import Settings
 from shared.domain import responses
 from shared.domain.jobs import SETTLED, JobStatus
@@ -63,7 +63,7 @@ def jobs_per_day(db: firestore.Client, now: dt.datetime, days: int = DAYS) -> li
     batch: dict[tuple[Any, str], tuple[Any, Aggregations]] = {}
     for start in starts:
         end = start + dt.timedelta(days=1)
-        created = _where(_where(store.jobs(db), "createdAt", ">=", start), "createdAt", "<", end)
+        created = _where(_where(firestore_db.jobs(db), "createdAt", ">=", start), "createdAt", "<", end)
         batch[(start, "total")] = (created, {"n": ("count", None)})
         batch[(start, "failed")] = (_where(created, "status", "==", JobStatus.FAILED.value), {"n": ("count", None)})
     counts = aggregate_all(batch)
@@ -84,12 +84,12 @@ def revenue(db: firestore.Client, settings: Settings) -> list[responses.RevenueR
     settled jobs by the plan their creator was on when the job was created.
     """
     currency = settings.payment_currency
-    granted = _where(_where(store.payments(db), "status", "in", GRANTED_PAYMENTS), "currency", "==", currency)
+    granted = _where(_where(firestore_db.payments(db), "status", "in", GRANTED_PAYMENTS), "currency", "==", currency)
     batch: dict[tuple[Any, str], tuple[Any, Aggregations]] = {}
     for plan in PLAN_DEFINITIONS:
-        batch[(plan.id, "users")] = (_where(store.users(db), "plan", "==", plan.id), {"n": ("count", None)})
+        batch[(plan.id, "users")] = (_where(firestore_db.users(db), "plan", "==", plan.id), {"n": ("count", None)})
         batch[(plan.id, "money")] = (_where(granted, "planId", "==", plan.id), {"n": ("sum", "amountMinor")})
-        settled = _where(_where(store.jobs(db), "plan", "==", plan.id), "status", "in", SETTLED_STATES)
+        settled = _where(_where(firestore_db.jobs(db), "plan", "==", plan.id), "status", "in", SETTLED_STATES)
         batch[(plan.id, "gpu")] = (settled, {"n": ("sum", "gpuSeconds")})
     batch[(TOPUP_ROW[0], "money")] = (_where(granted, "purpose", "==", "topup"), {"n": ("sum", "amountMinor")})
     figures = aggregate_all(batch)

@@ -13,12 +13,13 @@ import logging
 
 from google.cloud import firestore
 
-from shared import errors, store
+from shared import errors
+from shared.adapters import firestore_db
 from shared.config import Settings
 from shared.domain.clock import utcnow
 from shared.domain.payments import RENEWABLE, Purchase, Purpose, SubscriptionStatus, period_id, renewal_payment_id
-from shared.payments import PaymentService
 from shared.services.catalog import PlanCatalog
+from shared.services.payments import PaymentService
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +33,7 @@ class Renewals:
     def run(self) -> dict:
         counts = {"started": 0, "pending": 0, "lapsed": 0, "errors": 0}
         now = self.clock()
-        due = store.users(self.db).where(filter=firestore.FieldFilter("renewsAt", "<=", now)).stream()
+        due = firestore_db.users(self.db).where(filter=firestore.FieldFilter("renewsAt", "<=", now)).stream()
         for snap in due:
             user = snap.to_dict()
             subscription = user.get("subscription") or {}
@@ -61,7 +62,7 @@ class Renewals:
             # The failed attempt's id is spent; a retry for the same period gets a new payment id.
             payment_id = f"{payment_id}-retry-{int(now.timestamp())}"
         answer = self.payments.start(uid, user.get("email"), payment_id, purchase, mandate_id=mandate_id)
-        store.users(self.db).document(uid).set(
+        firestore_db.users(self.db).document(uid).set(
             {
                 "subscription": {
                     "pendingRenewal": {"paymentId": payment_id, "redirectUrl": answer.redirectUrl, "period": period},
@@ -74,7 +75,7 @@ class Renewals:
         return "started"
 
     def _lapse(self, uid: str, renews_at: dt.datetime) -> str:
-        ref = store.users(self.db).document(uid)
+        ref = firestore_db.users(self.db).document(uid)
 
         def apply(tx) -> None:
             user = ref.get(transaction=tx).to_dict() or {}
@@ -85,6 +86,6 @@ class Renewals:
             )
             tx.set(ref, {"plan": None, "subscription": subscription}, merge=True)
 
-        store.run_transaction(self.db, apply)
+        firestore_db.run_transaction(self.db, apply)
         log.info("subscription of %s lapsed: the period from %s was not paid", uid, renews_at.date())
         return "lapsed"
