@@ -11,12 +11,6 @@ class CineWeaveError(Exception):
         self.message = message
         self.field = field
 
-    def to_body(self) -> dict:
-        error = {"code": self.code, "message": self.message}
-        if self.field:
-            error["field"] = self.field
-        return {"error": error}
-
 
 class InvalidArgument(CineWeaveError):
     status, code = 400, "invalid_argument"

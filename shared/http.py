@@ -19,6 +19,7 @@ from werkzeug.exceptions import NotFound as _NotFound
 from werkzeug.routing import Map, Rule
 
 from shared import errors
+from shared.domain import responses
 from shared.domain.ids import is_document_id
 from shared.json_input import json_body
 from shared.log import fields, get_logger
@@ -27,11 +28,12 @@ from shared.routes import ROUTES
 log = get_logger("http")
 
 
-def json_response(body: pydantic.BaseModel | dict, status: int = 200, headers: dict | None = None) -> flask.Response:
-    """A JSON answer; a response model is written with the fields it was given (see shared.domain.responses)."""
-    if isinstance(body, pydantic.BaseModel):
-        body = body.model_dump(mode="json", exclude_unset=True)
-    response = flask.make_response(flask.json.dumps(body), status)
+INTERNAL = errors.CineWeaveError("Something went wrong on our side; it has been logged.")
+
+
+def json_response(body: pydantic.BaseModel, status: int = 200, headers: dict[str, str] | None = None) -> flask.Response:
+    """A JSON answer from a response model, written with the fields it was given (see shared.domain.responses)."""
+    response = flask.make_response(flask.json.dumps(body.model_dump(mode="json", exclude_unset=True)), status)
     response.headers["Content-Type"] = "application/json"
     response.headers["Cache-Control"] = "no-store"
     for name, value in (headers or {}).items():
@@ -43,7 +45,10 @@ def error_response(error: errors.CineWeaveError) -> flask.Response:
     headers = {}
     if hasattr(error, "retry_after"):
         headers["Retry-After"] = str(error.retry_after)
-    return json_response(error.to_body(), error.status, headers)
+    detail = responses.ErrorDetail(code=error.code, message=error.message)
+    if error.field:
+        detail.field = error.field
+    return json_response(responses.ErrorBody(error=detail), error.status, headers)
 
 
 ModelT = TypeVar("ModelT", bound=pydantic.BaseModel)
@@ -125,10 +130,7 @@ class Endpoint:
             return error_response(errors.InvalidArgument("The request is nested too deeply to read."))
         except Exception:
             log.exception("unhandled error", extra=fields(function=self.name, path=request.path))
-            return json_response(
-                {"error": {"code": "internal", "message": "Something went wrong on our side; it has been logged."}},
-                500,
-            )
+            return error_response(INTERNAL)
 
 
 _PARAM_NOUNS = {"job_id": "video", "payment_id": "payment", "uid": "user"}
@@ -165,8 +167,9 @@ def _flask_refusal(exc: _HTTPException) -> flask.Response:
 
 def _flask_crash(exc: Exception) -> flask.Response:
     # Flask has logged the exception. The header is the one functions-framework's own crash answer carries.
-    body = {"error": {"code": "internal", "message": "Something went wrong on our side; it has been logged."}}
-    return json_response(body, 500, {"X-Google-Status": "crash"})
+    response = error_response(INTERNAL)
+    response.headers["X-Google-Status"] = "crash"
+    return response
 
 
 def _from_werkzeug(exc: _HTTPException, request: flask.Request) -> errors.CineWeaveError:

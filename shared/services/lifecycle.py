@@ -11,7 +11,6 @@ import json
 from typing import Any
 
 from shared import errors
-from shared.adapters.auth import WebhookTokens
 from shared.config import Settings
 from shared.domain import credits
 from shared.domain.clock import utcnow
@@ -23,7 +22,7 @@ from shared.domain.jobs import (
     failure,
 )
 from shared.log import fields, get_logger
-from shared.services.ports import BackendJob, GpuBackend, JobUnknown, ObjectStorage, Store, Transaction
+from shared.services.ports import BackendJob, GpuBackend, JobTokens, JobUnknown, ObjectStorage, Store, Transaction
 
 log = get_logger("lifecycle")
 
@@ -49,9 +48,7 @@ def backend_error(remote: BackendJob) -> dict[str, str]:
 
 
 class JobLifecycle:
-    def __init__(
-        self, store: Store, settings: Settings, objects: ObjectStorage, gpu: GpuBackend, tokens: WebhookTokens
-    ):
+    def __init__(self, store: Store, settings: Settings, objects: ObjectStorage, gpu: GpuBackend, tokens: JobTokens):
         self.store, self.settings, self.objects, self.gpu, self.tokens = store, settings, objects, gpu, tokens
 
     # -- transitions --------------------------------------------------------------------------------------
