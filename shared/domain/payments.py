@@ -13,6 +13,9 @@ import datetime as dt
 import enum
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict
+from pydantic.alias_generators import to_camel
+
 from shared.domain import credits
 from shared.domain.credits import GrantKind
 
@@ -53,6 +56,86 @@ class SubscriptionStatus(enum.StrEnum):
 
 
 RENEWABLE = (SubscriptionStatus.ACTIVE, SubscriptionStatus.PAYMENT_FAILED)
+
+
+class PendingRenewal(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    paymentId: str
+    redirectUrl: str | None = None
+    period: str | None = None
+
+
+class Subscription(BaseModel):
+    """A user's plan subscription as stored on their user document (`subscription`); each move returns a new
+    one, or None when the event does not apply to it."""
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="allow", use_enum_values=True)
+
+    plan_id: str | None = None
+    status: SubscriptionStatus | None = None
+    period_start: str | None = None
+    pending_renewal: PendingRenewal | None = None
+    mandate_id: str | None = None
+    mandate_status: str | None = None
+
+    @classmethod
+    def from_document(cls, data: dict[str, Any] | None) -> Subscription:
+        return cls.model_validate(data or {})
+
+    def document(self) -> dict[str, Any]:
+        return self.model_dump(by_alias=True, exclude_unset=True)
+
+    def _with(self, **changes: Any) -> Subscription:
+        changed = self.model_copy(update=changes)
+        changed.__pydantic_fields_set__.update(changes)
+        return changed
+
+    @property
+    def renewable(self) -> bool:
+        return self.status in RENEWABLE
+
+    @property
+    def usable_mandate(self) -> str | None:
+        """The recurring mandate a renewal can be charged against without the user."""
+        return self.mandate_id if self.mandate_status == "authorized" else None
+
+    def paid_until(self, renews_at: dt.datetime | None, now: dt.datetime) -> bool:
+        """Active with a period still running: a new subscription would pay twice."""
+        return self.status == SubscriptionStatus.ACTIVE and renews_at is not None and renews_at > now
+
+    def activated(self, plan_id: str, period: str) -> Subscription:
+        """A period is paid: the plan is active from its start and nothing is pending."""
+        return self._with(plan_id=plan_id, status=SubscriptionStatus.ACTIVE, period_start=period, pending_renewal=None)
+
+    def renewal_awaits(self, payment_id: str) -> bool:
+        """This renewal payment was already asked for and has not been refused."""
+        pending = self.pending_renewal
+        return (
+            pending is not None and pending.paymentId == payment_id and self.status != SubscriptionStatus.PAYMENT_FAILED
+        )
+
+    def renewal_started(self, payment_id: str, redirect_url: str | None, period: str) -> Subscription:
+        pending = PendingRenewal(paymentId=payment_id, redirectUrl=redirect_url, period=period)
+        return self._with(pending_renewal=pending, status=SubscriptionStatus.ACTIVE)
+
+    def renewal_refused(self, payment_id: str) -> Subscription | None:
+        """The pending renewal's payment failed; another payment of some other purpose changes nothing."""
+        if self.pending_renewal is None or self.pending_renewal.paymentId != payment_id:
+            return None
+        return self._with(status=SubscriptionStatus.PAYMENT_FAILED)
+
+    def lapsed(self) -> Subscription:
+        return self._with(status=SubscriptionStatus.LAPSED, pending_renewal=None)
+
+    def mandate_authorized(self, mandate_id: str) -> Subscription:
+        return self._with(mandate_id=mandate_id, mandate_status="authorized")
+
+    def mandate_ended(self, mandate_id: str, how: str) -> Subscription | None:
+        """The mandate was revoked or failed: None when it is not this subscription's mandate."""
+        if self.mandate_id != mandate_id:
+            return None
+        return self._with(mandate_id=None, mandate_status=how)
 
 
 class Purpose(enum.StrEnum):

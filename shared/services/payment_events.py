@@ -16,7 +16,7 @@ from shared.adapters import firestore_db
 from shared.adapters.firestore import FirestoreTransaction
 from shared.domain import credits
 from shared.domain.clock import utcnow
-from shared.domain.payments import PaymentStatus, Purchase, SubscriptionStatus, advance, period_end
+from shared.domain.payments import PaymentStatus, Purchase, Subscription, advance, period_end
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +61,7 @@ class PaymentEvents:
             account = ledger.account(uid)
             granted = ledger.entry(uid, entry_id) is not None
             user_ref = firestore_db.users(self.db).document(uid)
-            subscription = (user_ref.get(transaction=tx).to_dict() or {}).get("subscription") or {}
+            subscription = self._subscription(tx, user_ref)
             now = self.clock()
             updates: dict = {"updatedAt": now}
             if kind in GRANTING:
@@ -74,15 +74,10 @@ class PaymentEvents:
                     effect = "granted"
                     if purchase.plan_id and purchase.period:
                         renews_at = period_end(purchase.period)
-                        subscription.update(
-                            planId=purchase.plan_id,
-                            status=SubscriptionStatus.ACTIVE.value,
-                            periodStart=purchase.period,
-                            pendingRenewal=None,
-                        )
+                        active = subscription.activated(purchase.plan_id, purchase.period)
                         tx.set(
                             user_ref,
-                            {"plan": purchase.plan_id, "renewsAt": renews_at, "subscription": subscription},
+                            {"plan": purchase.plan_id, "renewsAt": renews_at, "subscription": active.document()},
                             merge=True,
                         )
             else:
@@ -92,13 +87,9 @@ class PaymentEvents:
                         status=advance(payment["status"], PaymentStatus.FAILED),
                         failureReason=str(event.get("failure_reason") or "unknown"),
                     )
-                    pending = subscription.get("pendingRenewal") or {}
-                    if pending.get("paymentId") == payment_id:
-                        tx.set(
-                            user_ref,
-                            {"subscription": {**subscription, "status": SubscriptionStatus.PAYMENT_FAILED.value}},
-                            merge=True,
-                        )
+                    refused = subscription.renewal_refused(payment_id)
+                    if refused is not None:
+                        tx.set(user_ref, {"subscription": refused.document()}, merge=True)
             tx.set(payment_ref, updates, merge=True)
             return effect
 
@@ -145,19 +136,25 @@ class PaymentEvents:
         user_ref = firestore_db.users(self.db).document(uid)
 
         def apply(tx) -> str:
-            subscription = (user_ref.get(transaction=tx).to_dict() or {}).get("subscription") or {}
+            subscription = self._subscription(tx, user_ref)
+            changed: Subscription | None
             if kind == "mandate_authorized":
-                subscription.update(mandateId=mandate_id, mandateStatus="authorized")
-                effect = "mandate_authorized"
-            elif subscription.get("mandateId") == mandate_id:
-                subscription.update(mandateId=None, mandateStatus=kind.removeprefix("mandate_"))
-                effect = "mandate_cleared"
+                changed, effect = subscription.mandate_authorized(mandate_id), "mandate_authorized"
             else:
-                effect = "mandate_unchanged"
-            tx.set(user_ref, {"subscription": subscription}, merge=True)
+                changed, effect = (
+                    subscription.mandate_ended(mandate_id, kind.removeprefix("mandate_")),
+                    "mandate_cleared",
+                )
+            if changed is None:
+                return "mandate_unchanged"
+            tx.set(user_ref, {"subscription": changed.document()}, merge=True)
             return effect
 
         return self._once(event_id, kind, {"mandateId": mandate_id, "uid": uid}, apply)
+
+    @staticmethod
+    def _subscription(tx, user_ref) -> Subscription:
+        return Subscription.from_document((user_ref.get(transaction=tx).to_dict() or {}).get("subscription"))
 
     def _once(self, event_id: str, kind: str, refs: dict, apply) -> str:
         """Run `apply(tx)` and record the event with its effect in one transaction; a recorded event is a

@@ -20,7 +20,7 @@ from shared.adapters import firestore_db
 from shared.config import Settings
 from shared.domain import responses
 from shared.domain.clock import utcnow
-from shared.domain.payments import PaymentStatus, Purchase, Purpose, SubscriptionStatus, advance, period_id
+from shared.domain.payments import PaymentStatus, Purchase, Purpose, Subscription, advance, period_id
 from shared.services.catalog import PlanCatalog
 
 # TrueLayer's beneficiary reference (shown on the payer's statement), at most 18 characters.
@@ -50,9 +50,8 @@ class PaymentService:
         self.require_configured()
         plan = self.catalog.plan(plan_id)
         user = firestore_db.users(self.db).document(uid).get().to_dict() or {}
-        subscription = user.get("subscription") or {}
         renews_at = user.get("renewsAt")
-        if subscription.get("status") == SubscriptionStatus.ACTIVE and renews_at and renews_at > self.clock():
+        if renews_at and Subscription.from_document(user.get("subscription")).paid_until(renews_at, self.clock()):
             raise errors.Conflict(
                 f"You are already on the {user.get('plan')} plan until {renews_at.date()}; it renews by itself."
             )

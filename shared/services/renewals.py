@@ -17,7 +17,7 @@ from shared import errors
 from shared.adapters import firestore_db
 from shared.config import Settings
 from shared.domain.clock import utcnow
-from shared.domain.payments import RENEWABLE, Purchase, Purpose, SubscriptionStatus, period_id, renewal_payment_id
+from shared.domain.payments import Purchase, Purpose, Subscription, SubscriptionStatus, period_id, renewal_payment_id
 from shared.services.catalog import PlanCatalog
 from shared.services.payments import PaymentService
 
@@ -36,8 +36,8 @@ class Renewals:
         due = firestore_db.users(self.db).where(filter=firestore.FieldFilter("renewsAt", "<=", now)).stream()
         for snap in due:
             user = snap.to_dict()
-            subscription = user.get("subscription") or {}
-            if subscription.get("status") not in RENEWABLE or not user.get("plan"):
+            subscription = Subscription.from_document(user.get("subscription"))
+            if not subscription.renewable or not user.get("plan"):
                 continue
             try:
                 counts[self._renew(snap.id, user, subscription, now)] += 1
@@ -46,31 +46,25 @@ class Renewals:
                 log.warning("renewal of %s failed: %s", snap.id, exc.message)
         return counts
 
-    def _renew(self, uid: str, user: dict, subscription: dict, now: dt.datetime) -> str:
+    def _renew(self, uid: str, user: dict, subscription: Subscription, now: dt.datetime) -> str:
         renews_at: dt.datetime = user["renewsAt"]
         period = period_id(renews_at)
         if now - renews_at > dt.timedelta(days=self.settings.renewal_grace_days):
             return self._lapse(uid, renews_at)
         payment_id = renewal_payment_id(uid, period)
-        pending = subscription.get("pendingRenewal") or {}
-        if pending.get("paymentId") == payment_id and subscription.get("status") != SubscriptionStatus.PAYMENT_FAILED:
+        if subscription.renewal_awaits(payment_id):
             return "pending"
-        plan = self.catalog.plan(subscription.get("planId") or user["plan"])
+        plan = self.catalog.plan(subscription.plan_id or user["plan"])
         purchase = Purchase(Purpose.RENEWAL, plan.creditsPerMonth, plan.priceMinor, plan.currency, plan.id, period)
-        mandate_id = subscription.get("mandateId") if subscription.get("mandateStatus") == "authorized" else None
-        if subscription.get("status") == SubscriptionStatus.PAYMENT_FAILED:
+        mandate_id = subscription.usable_mandate
+        if subscription.status == SubscriptionStatus.PAYMENT_FAILED:
             # The failed attempt's id is spent; a retry for the same period gets a new payment id.
             payment_id = f"{payment_id}-retry-{int(now.timestamp())}"
         answer = self.payments.start(uid, user.get("email"), payment_id, purchase, mandate_id=mandate_id)
-        firestore_db.users(self.db).document(uid).set(
-            {
-                "subscription": {
-                    "pendingRenewal": {"paymentId": payment_id, "redirectUrl": answer.redirectUrl, "period": period},
-                    "status": SubscriptionStatus.ACTIVE.value,
-                }
-            },
-            merge=True,
-        )
+        # A merge of just these fields: the user document was read before TrueLayer was called.
+        started = subscription.renewal_started(payment_id, answer.redirectUrl, period)
+        changed = started.model_dump(by_alias=True, include={"pending_renewal", "status"})
+        firestore_db.users(self.db).document(uid).set({"subscription": changed}, merge=True)
         log.info("renewal of %s for %s started (%s)", uid, period, "mandate" if mandate_id else "payment link")
         return "started"
 
@@ -81,10 +75,8 @@ class Renewals:
             user = ref.get(transaction=tx).to_dict() or {}
             if user.get("renewsAt") != renews_at:
                 return  # paid meanwhile
-            subscription = dict(
-                user.get("subscription") or {}, status=SubscriptionStatus.LAPSED.value, pendingRenewal=None
-            )
-            tx.set(ref, {"plan": None, "subscription": subscription}, merge=True)
+            lapsed = Subscription.from_document(user.get("subscription")).lapsed()
+            tx.set(ref, {"plan": None, "subscription": lapsed.document()}, merge=True)
 
         firestore_db.run_transaction(self.db, apply)
         log.info("subscription of %s lapsed: the period from %s was not paid", uid, renews_at.date())

@@ -8,6 +8,7 @@ from shared.domain.payments import (
     GRANTED_STATUSES,
     Purchase,
     Purpose,
+    Subscription,
     add_month,
     advance,
     period_end,
@@ -43,3 +44,34 @@ def test_each_purchase_grants_under_one_entry():
     extra = plan.as_extra_topup()
     assert (extra.purpose, extra.credits, extra.plan_id) == ("topup", 250, None)
     assert Purchase.from_record(plan.record()) == plan
+
+
+def test_a_subscription_is_activated_renewed_refused_and_lapsed():
+    stored = Subscription.from_document({"planId": "creator", "status": "active", "mandateId": "m1",
+                                         "mandateStatus": "authorized", "futureField": 1})  # fmt: skip
+    assert stored.renewable and stored.usable_mandate == "m1"
+    now = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
+    assert stored.paid_until(now + dt.timedelta(days=1), now) and not stored.paid_until(now, now)
+
+    started = stored.renewal_started("renew-u-2026-12-01", None, "2026-12-01")
+    assert started.renewal_awaits("renew-u-2026-12-01") and not started.renewal_awaits("renew-u-2027-01-01")
+    assert stored.renewal_refused("renew-u-2026-12-01") is None  # nothing pending: not a renewal payment
+    refused = started.renewal_refused("renew-u-2026-12-01")
+    assert refused is not None and refused.status == "payment_failed" and refused.renewable
+    assert not refused.renewal_awaits("renew-u-2026-12-01")  # a refused renewal is asked for again
+
+    paid = refused.activated("studio", "2026-12-01")
+    assert paid.document() == {
+        "planId": "studio", "status": "active", "mandateId": "m1", "mandateStatus": "authorized",
+        "futureField": 1, "periodStart": "2026-12-01", "pendingRenewal": None,
+    }  # fmt: skip
+    lapsed = paid.lapsed()
+    assert lapsed.status == "lapsed" and not lapsed.renewable and lapsed.document()["pendingRenewal"] is None
+
+
+def test_only_the_subscriptions_own_mandate_can_end():
+    with_mandate = Subscription.from_document(None).mandate_authorized("m1")
+    assert with_mandate.usable_mandate == "m1"
+    assert with_mandate.mandate_ended("m2", "revoked") is None
+    ended = with_mandate.mandate_ended("m1", "revoked")
+    assert ended is not None and ended.usable_mandate is None and ended.document()["mandateStatus"] == "revoked"
