@@ -24,7 +24,7 @@ help:
 	@echo "make install   only install what is missing (.venv, frontend/node_modules)"
 	@echo "make web       build the web app into frontend/dist (make run and make test do it when needed)"
 	@echo "make lint      only the Python static checks: ruff check, ruff format --check, mypy"
-	@echo "make test-web  only the web app's checks: tsc, Vitest, Playwright in Chromium"
+	@echo "make test-web  only the web app's checks: tsc, ESLint, Vitest, Playwright in Chromium"
 	@echo "make test-infra  only the Terraform checks: terraform fmt, checkov, tests/infra"
 	@echo "make bundle    stage each function's source into build/functions/ for terraform apply"
 
