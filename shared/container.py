@@ -129,13 +129,13 @@ class Services:
     def payments(self):
         from shared.services.payments import PaymentService
 
-        return PaymentService(self.db, self.settings, self.catalog, self.truelayer)
+        return PaymentService(self.store, self.settings, self.catalog, self.truelayer)
 
     @functools.cached_property
     def payment_events(self):
         from shared.services.payment_events import PaymentEvents
 
-        return PaymentEvents(self.db)
+        return PaymentEvents(self.store)
 
     @functools.cached_property
     def webhook_verifier(self):
@@ -147,7 +147,7 @@ class Services:
     def renewals(self):
         from shared.services.renewals import Renewals
 
-        return Renewals(self.db, self.settings, self.catalog, self.payments)
+        return Renewals(self.store, self.settings, self.catalog, self.payments)
 
 
 _current: Services | None = None

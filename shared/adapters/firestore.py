@@ -1,5 +1,6 @@
 """The Firestore implementation of the storage port (`shared.services.ports`), keeping the documents'
-shapes: `users/{uid}` with its `ledger`, and `jobs/{jobId}`."""
+shapes: `users/{uid}` with its `ledger` and `subscription`, `jobs/{jobId}`, `payments/{paymentId}` and
+`webhookEvents/{eventId}`."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from shared.adapters import firestore_db
 from shared.domain.clock import utcnow
 from shared.domain.credits import Account, LedgerEntry
 from shared.domain.jobs import QUEUED_STATES, Job, JobStatus
+from shared.domain.payments import Payment, Subscription
 
 T = TypeVar("T")
 
@@ -68,6 +70,14 @@ def job_from(snap: Any) -> Job:
     return Job.from_document(snap.id, snap.to_dict())
 
 
+def payment_from(snap: Any) -> Payment:
+    return Payment.from_document(snap.id, snap.to_dict())
+
+
+def subscription_from(snap: Any) -> Subscription:
+    return Subscription.from_document((snap.to_dict() or {}).get("subscription") if snap.exists else None)
+
+
 class FirestoreTransaction:
     """Reads through the transaction and stages writes on it (Firestore wants every read before a write)."""
 
@@ -86,6 +96,16 @@ class FirestoreTransaction:
         snap = firestore_db.jobs(self.db).document(job_id).get(transaction=self.tx)
         return job_from(snap) if snap.exists else None
 
+    def subscription(self, uid: str) -> Subscription:
+        return subscription_from(firestore_db.users(self.db).document(uid).get(transaction=self.tx))
+
+    def payment(self, payment_id: str) -> Payment | None:
+        snap = firestore_db.payments(self.db).document(payment_id).get(transaction=self.tx)
+        return payment_from(snap) if snap.exists else None
+
+    def event_seen(self, event_id: str) -> bool:
+        return bool(firestore_db.webhook_events(self.db).document(event_id).get(transaction=self.tx).exists)
+
     def record(self, account: Account, entry: LedgerEntry) -> None:
         user_fields = balance_fields(account) | {"updatedAt": entry.created_at}
         if not account.exists:
@@ -96,6 +116,20 @@ class FirestoreTransaction:
 
     def save_job(self, job: Job) -> None:
         self.tx.set(firestore_db.jobs(self.db).document(job.id), job.document())
+
+    def save_subscription(self, uid: str, subscription: Subscription) -> None:
+        user = firestore_db.users(self.db).document(uid)
+        self.tx.set(user, {"subscription": subscription.document()}, merge=True)
+
+    def save_plan(self, uid: str, plan: str | None, renews_at: dt.datetime | None, subscription: Subscription) -> None:
+        fields = {"plan": plan, "renewsAt": renews_at, "subscription": subscription.document()}
+        self.tx.set(firestore_db.users(self.db).document(uid), fields, merge=True)
+
+    def save_payment(self, payment: Payment) -> None:
+        self.tx.set(firestore_db.payments(self.db).document(payment.id), payment.document())
+
+    def record_event(self, event_id: str, record: dict[str, Any]) -> None:
+        self.tx.set(firestore_db.webhook_events(self.db).document(event_id), record)
 
 
 class FirestoreStore:
@@ -130,6 +164,40 @@ class FirestoreStore:
         query = collection.order_by("createdAt", direction=firestore.Query.DESCENDING)
         docs, next_cursor = firestore_db.page(query, collection, limit, cursor)
         return [entry_from(doc.id, doc.to_dict()) for doc in docs], next_cursor
+
+    def remember_email(self, uid: str, email: str) -> None:
+        firestore_db.users(self.db).document(uid).set({"email": email}, merge=True)
+
+    # -- subscriptions and payments -----------------------------------------------------------------------
+    def subscription(self, uid: str) -> Subscription:
+        return subscription_from(firestore_db.users(self.db).document(uid).get())
+
+    def renewals_due(self, now: dt.datetime) -> list[tuple[Account, Subscription]]:
+        query = firestore_db.users(self.db).where(filter=firestore.FieldFilter("renewsAt", "<=", now))
+        return [(account_from(snap.id, snap.to_dict()), subscription_from(snap)) for snap in query.stream()]
+
+    def note_renewal(self, uid: str, subscription: Subscription) -> None:
+        # A merge of just these fields: the user document was read before the payment provider was called.
+        fields = subscription.model_dump(by_alias=True, include={"pending_renewal", "status"})
+        firestore_db.users(self.db).document(uid).set({"subscription": fields}, merge=True)
+
+    def user_with_mandate(self, mandate_id: str) -> str | None:
+        query = firestore_db.users(self.db).where(
+            filter=firestore.FieldFilter("subscription.mandateId", "==", mandate_id)
+        )
+        found = query.limit(1).get()
+        return found[0].id if found else None
+
+    def payment(self, payment_id: str) -> Payment | None:
+        snap = firestore_db.payments(self.db).document(payment_id).get()
+        return payment_from(snap) if snap.exists else None
+
+    def payment_for_provider_id(self, provider_payment_id: str) -> Payment | None:
+        query = firestore_db.payments(self.db).where(
+            filter=firestore.FieldFilter("providerPaymentId", "==", provider_payment_id)
+        )
+        found = query.limit(1).get()
+        return payment_from(found[0]) if found else None
 
     # -- jobs ---------------------------------------------------------------------------------------------
     def job(self, job_id: str) -> Job | None:

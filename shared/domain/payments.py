@@ -187,6 +187,79 @@ class Purchase:
         return Purchase(Purpose.TOPUP, self.credits, self.amount_minor, self.currency)
 
 
+class Payment(BaseModel):
+    """A payment as stored in `payments/{paymentId}`: what it buys, and how far it has got."""
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="allow")
+
+    id: str
+    uid: str
+    purpose: str
+    credits: int
+    amount_minor: int
+    currency: str
+    plan_id: str | None = None
+    period: str | None = None
+    status: str
+    mandate_id: str | None = None
+    provider_payment_id: str | None = None
+    redirect_url: str | None = None
+    granted_entry_id: str | None = None
+    granted_at: dt.datetime | None = None
+    failure_reason: str | None = None
+    created_at: dt.datetime
+    updated_at: dt.datetime | None = None
+
+    @classmethod
+    def new(cls, payment_id: str, uid: str, purchase: Purchase, mandate_id: str | None, now: dt.datetime) -> Payment:
+        return cls.model_validate(
+            {
+                "id": payment_id,
+                "uid": uid,
+                **purchase.record(),
+                "status": PaymentStatus.CREATING.value,
+                "mandateId": mandate_id,
+                "createdAt": now,
+                "updatedAt": now,
+            }
+        )
+
+    @classmethod
+    def from_document(cls, payment_id: str, data: dict[str, Any]) -> Payment:
+        return cls.model_validate({**data, "id": payment_id})
+
+    def document(self) -> dict[str, Any]:
+        return self.model_dump(by_alias=True, exclude_unset=True, exclude={"id"})
+
+    @property
+    def purchase(self) -> Purchase:
+        return Purchase(self.purpose, self.credits, self.amount_minor, self.currency, self.plan_id, self.period)
+
+    def _with(self, **changes: Any) -> Payment:
+        changed = self.model_copy(update=changes)
+        changed.__pydantic_fields_set__.update(changes)
+        return changed
+
+    def created_at_provider(
+        self, provider_id: str, provider_status: str, redirect_url: str | None, now: dt.datetime
+    ) -> Payment:
+        return self._with(
+            provider_payment_id=provider_id,
+            redirect_url=redirect_url,
+            status=advance(self.status, provider_status),
+            updated_at=now,
+        )
+
+    def reached(self, status: str, now: dt.datetime) -> Payment:
+        return self._with(status=advance(self.status, status), updated_at=now)
+
+    def granted(self, status: str, entry_id: str, now: dt.datetime) -> Payment:
+        return self.reached(status, now)._with(granted_entry_id=entry_id, granted_at=now)
+
+    def refused(self, reason: str, now: dt.datetime) -> Payment:
+        return self.reached(PaymentStatus.FAILED, now)._with(failure_reason=reason)
+
+
 def period_id(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).date().isoformat()
 

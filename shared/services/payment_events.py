@@ -7,16 +7,17 @@ settled, in either order) still grant once.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
-
-from google.cloud import firestore
+from collections.abc import Callable
+from typing import Any
 
 from shared import errors
-from shared.adapters import firestore_db
-from shared.adapters.firestore import FirestoreTransaction
 from shared.domain import credits
 from shared.domain.clock import utcnow
-from shared.domain.payments import PaymentStatus, Purchase, Subscription, advance, period_end
+from shared.domain.ids import is_document_id
+from shared.domain.payments import PaymentStatus, Subscription, period_end
+from shared.services.ports import Store, Transaction
 
 log = logging.getLogger(__name__)
 
@@ -25,10 +26,10 @@ MANDATE_EVENTS = {"mandate_authorized", "mandate_revoked", "mandate_failed"}
 
 
 class PaymentEvents:
-    def __init__(self, db: firestore.Client, clock=utcnow):
-        self.db, self.clock = db, clock
+    def __init__(self, store: Store, clock: Callable[[], dt.datetime] = utcnow):
+        self.store, self.clock = store, clock
 
-    def handle(self, event: dict) -> str:
+    def handle(self, event: dict[str, Any]) -> str:
         """Apply one verified event; returns what it did (for the log and the response)."""
         kind, event_id = event.get("type"), event.get("event_id")
         if not isinstance(kind, str) or not isinstance(event_id, str) or not event_id:
@@ -40,103 +41,74 @@ class PaymentEvents:
         log.info("ignoring TrueLayer event %s of unknown type %s", event_id, kind)
         return "ignored"
 
-    def _payment_event(self, kind: str, event_id: str, event: dict) -> str:
+    def _payment_event(self, kind: str, event_id: str, event: dict[str, Any]) -> str:
         payment_id = self._our_payment_id(event)
         if payment_id is None:
             log.warning("TrueLayer event %s for unknown payment %s", event_id, event.get("payment_id"))
             return "unknown_payment"
-        payment_ref = firestore_db.payments(self.db).document(payment_id)
 
-        def apply(tx) -> str:
-            payment = payment_ref.get(transaction=tx).to_dict()
-            uid, purchase = payment["uid"], Purchase.from_record(payment)
+        def apply(tx: Transaction) -> str:
+            payment = tx.payment(payment_id)
+            if payment is None:  # found a moment ago; payments are never deleted
+                return "unknown_payment"
+            uid, purchase = payment.uid, payment.purchase
             entry_id, entry_kind = purchase.ledger_entry(uid, payment_id)
-            period_entry = firestore_db.ledger(self.db, uid).document(entry_id).get(transaction=tx)
-            if period_entry.exists and period_entry.get("paymentId") != payment_id:
+            period_entry = tx.entry(uid, entry_id)
+            if period_entry is not None and period_entry.payment_id != payment_id:
                 # A second payment for a period already paid (two tabs, say): the money was taken, so its
                 # credits are granted too, under an id of its own; the period itself is not extended twice.
                 entry_id = f"{entry_id}:{payment_id}"
                 purchase = purchase.as_extra_topup()
-            ledger = FirestoreTransaction(self.db, tx)
-            account = ledger.account(uid)
-            granted = ledger.entry(uid, entry_id) is not None
-            user_ref = firestore_db.users(self.db).document(uid)
-            subscription = self._subscription(tx, user_ref)
+            account = tx.account(uid)
+            granted = tx.entry(uid, entry_id) is not None
+            subscription = tx.subscription(uid)
             now = self.clock()
-            updates: dict = {"updatedAt": now}
             if kind in GRANTING:
-                updates["status"] = advance(payment["status"], GRANTING[kind])
-                effect = "already_granted"
-                if not granted:
-                    entry = credits.grant(account, entry_id, entry_kind, purchase.credits, now, payment_id=payment_id)
-                    ledger.record(account, entry)
-                    updates.update(grantedEntryId=entry_id, grantedAt=now)
-                    effect = "granted"
-                    if purchase.plan_id and purchase.period:
-                        renews_at = period_end(purchase.period)
-                        active = subscription.activated(purchase.plan_id, purchase.period)
-                        tx.set(
-                            user_ref,
-                            {"plan": purchase.plan_id, "renewsAt": renews_at, "subscription": active.document()},
-                            merge=True,
-                        )
-            else:
-                effect = "already_granted" if granted else "failed"
-                if not granted:
-                    updates.update(
-                        status=advance(payment["status"], PaymentStatus.FAILED),
-                        failureReason=str(event.get("failure_reason") or "unknown"),
-                    )
-                    refused = subscription.renewal_refused(payment_id)
-                    if refused is not None:
-                        tx.set(user_ref, {"subscription": refused.document()}, merge=True)
-            tx.set(payment_ref, updates, merge=True)
-            return effect
+                if granted:
+                    tx.save_payment(payment.reached(GRANTING[kind], now))
+                    return "already_granted"
+                entry = credits.grant(account, entry_id, entry_kind, purchase.credits, now, payment_id=payment_id)
+                tx.record(account, entry)
+                if purchase.plan_id and purchase.period:
+                    active = subscription.activated(purchase.plan_id, purchase.period)
+                    tx.save_plan(uid, purchase.plan_id, period_end(purchase.period), active)
+                tx.save_payment(payment.granted(GRANTING[kind], entry_id, now))
+                return "granted"
+            if granted:
+                tx.save_payment(payment.reached(payment.status, now))
+                return "already_granted"
+            refused = subscription.renewal_refused(payment_id)
+            if refused is not None:
+                tx.save_subscription(uid, refused)
+            tx.save_payment(payment.refused(str(event.get("failure_reason") or "unknown"), now))
+            return "failed"
 
         effect = self._once(event_id, kind, {"paymentId": payment_id}, apply)
         log.info("TrueLayer %s %s for payment %s: %s", kind, event_id, payment_id, effect)
         return effect
 
-    def _our_payment_id(self, event: dict) -> str | None:
-        metadata = _metadata(event)
-        candidate = metadata.get("paymentId")
-        if (
-            isinstance(candidate, str)
-            and candidate
-            and "/" not in candidate
-            and firestore_db.payments(self.db).document(candidate).get().exists
-        ):
+    def _our_payment_id(self, event: dict[str, Any]) -> str | None:
+        candidate = _stored_id(_metadata(event).get("paymentId"))
+        if candidate is not None and self.store.payment(candidate) is not None:
             return candidate
         provider_id = event.get("payment_id")
         if not isinstance(provider_id, str) or not provider_id:
             return None
-        matches = (
-            firestore_db.payments(self.db)
-            .where(filter=firestore.FieldFilter("providerPaymentId", "==", provider_id))
-            .limit(1)
-            .get()
-        )
-        return matches[0].id if matches else None
+        found = self.store.payment_for_provider_id(provider_id)
+        return found.id if found else None
 
-    def _mandate_event(self, kind: str, event_id: str, event: dict) -> str:
+    def _mandate_event(self, kind: str, event_id: str, event: dict[str, Any]) -> str:
         mandate_id = event.get("mandate_id")
-        metadata = _metadata(event)
-        uid = metadata.get("uid")
-        if not isinstance(uid, str) or not uid:
-            found = (
-                firestore_db.users(self.db)
-                .where(filter=firestore.FieldFilter("subscription.mandateId", "==", mandate_id))
-                .limit(1)
-                .get()
-            )
-            uid = found[0].id if found else None
-        if not isinstance(mandate_id, str) or not uid:
+        uid = _stored_id(_metadata(event).get("uid"))
+        if uid is None and isinstance(mandate_id, str) and mandate_id:
+            uid = self.store.user_with_mandate(mandate_id)
+        if not isinstance(mandate_id, str) or not mandate_id or uid is None:
             log.warning("TrueLayer %s %s: no user for mandate %s", kind, event_id, mandate_id)
             return "unknown_mandate"
-        user_ref = firestore_db.users(self.db).document(uid)
+        user = uid
 
-        def apply(tx) -> str:
-            subscription = self._subscription(tx, user_ref)
+        def apply(tx: Transaction) -> str:
+            subscription = tx.subscription(user)
             changed: Subscription | None
             if kind == "mandate_authorized":
                 changed, effect = subscription.mandate_authorized(mandate_id), "mandate_authorized"
@@ -147,31 +119,31 @@ class PaymentEvents:
                 )
             if changed is None:
                 return "mandate_unchanged"
-            tx.set(user_ref, {"subscription": changed.document()}, merge=True)
+            tx.save_subscription(user, changed)
             return effect
 
-        return self._once(event_id, kind, {"mandateId": mandate_id, "uid": uid}, apply)
+        return self._once(event_id, kind, {"mandateId": mandate_id, "uid": user}, apply)
 
-    @staticmethod
-    def _subscription(tx, user_ref) -> Subscription:
-        return Subscription.from_document((user_ref.get(transaction=tx).to_dict() or {}).get("subscription"))
-
-    def _once(self, event_id: str, kind: str, refs: dict, apply) -> str:
+    def _once(self, event_id: str, kind: str, refs: dict[str, Any], apply: Callable[[Transaction], str]) -> str:
         """Run `apply(tx)` and record the event with its effect in one transaction; a recorded event is a
         redelivery and changes nothing."""
-        event_ref = firestore_db.webhook_events(self.db).document(event_id)
 
-        def once(tx) -> str:
-            if event_ref.get(transaction=tx).exists:
+        def once(tx: Transaction) -> str:
+            if tx.event_seen(event_id):
                 return "duplicate"
             effect = apply(tx)
-            tx.set(event_ref, {"type": kind, **refs, "effect": effect, "receivedAt": self.clock()})
+            tx.record_event(event_id, {"type": kind, **refs, "effect": effect, "receivedAt": self.clock()})
             return effect
 
-        return firestore_db.run_transaction(self.db, once)
+        return self.store.run(once)
 
 
-def _metadata(event: dict) -> dict:
+def _stored_id(value: object) -> str | None:
+    """`value` when it is a string that can name a stored record (ids in events come from outside)."""
+    return value if isinstance(value, str) and is_document_id(value) else None
+
+
+def _metadata(event: dict[str, Any]) -> dict[str, Any]:
     """The event's metadata object, or an empty one when it has none (or something else in its place)."""
     metadata = event.get("metadata")
     return metadata if isinstance(metadata, dict) else {}

@@ -13,15 +13,13 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from google.cloud import firestore
-
 from shared import errors
-from shared.adapters import firestore_db
 from shared.config import Settings
 from shared.domain import responses
 from shared.domain.clock import utcnow
-from shared.domain.payments import PaymentStatus, Purchase, Purpose, Subscription, advance, period_id
+from shared.domain.payments import Payment, Purchase, Purpose, period_id
 from shared.services.catalog import PlanCatalog
+from shared.services.ports import Store, Transaction
 
 # TrueLayer's beneficiary reference (shown on the payer's statement), at most 18 characters.
 STATEMENT_REFERENCE = "CINEWEAVE CREDITS"
@@ -31,13 +29,13 @@ NOT_CONFIGURED = "Payments are not configured on this server yet; ask the operat
 class PaymentService:
     def __init__(
         self,
-        db: firestore.Client,
+        store: Store,
         settings: Settings,
         catalog: PlanCatalog,
         provider: Any,
         clock: Callable[[], dt.datetime] = utcnow,
     ):
-        self.db, self.settings, self.catalog, self.provider, self.clock = db, settings, catalog, provider, clock
+        self.store, self.settings, self.catalog, self.provider, self.clock = store, settings, catalog, provider, clock
 
     def require_configured(self) -> None:
         """Refuse a purchase before anything is recorded when TrueLayer cannot be called."""
@@ -49,22 +47,17 @@ class PaymentService:
     ) -> responses.PaymentStarted:
         self.require_configured()
         plan = self.catalog.plan(plan_id)
-        user = firestore_db.users(self.db).document(uid).get().to_dict() or {}
-        renews_at = user.get("renewsAt")
-        if renews_at and Subscription.from_document(user.get("subscription")).paid_until(renews_at, self.clock()):
+        account = self.store.account(uid)
+        renews_at = account.renews_at
+        if renews_at and self.store.subscription(uid).paid_until(renews_at, self.clock()):
             raise errors.Conflict(
-                f"You are already on the {user.get('plan')} plan until {renews_at.date()}; it renews by itself."
+                f"You are already on the {account.plan} plan until {renews_at.date()}; it renews by itself."
             )
         purchase = Purchase(
-            Purpose.SUBSCRIPTION,
-            plan.creditsPerMonth,
-            plan.priceMinor,
-            plan.currency,
-            plan.id,
-            period_id(self.clock()),
+            Purpose.SUBSCRIPTION, plan.creditsPerMonth, plan.priceMinor, plan.currency, plan.id, period_id(self.clock())
         )
         if email:  # renewals run without the user's token and address the payment to this
-            firestore_db.users(self.db).document(uid).set({"email": email}, merge=True)
+            self.store.remember_email(uid, email)
         return self.start(uid, email, self._payment_id(uid, idempotency_key), purchase)
 
     def topup(
@@ -76,41 +69,28 @@ class PaymentService:
         return self.start(uid, email, self._payment_id(uid, idempotency_key), purchase)
 
     def view(self, uid: str, payment_id: str) -> responses.PaymentView:
-        snap = firestore_db.payments(self.db).document(payment_id).get()
-        if not snap.exists or snap.get("uid") != uid:
+        payment = self.store.payment(payment_id)
+        if payment is None or payment.uid != uid:
             raise errors.NotFound("No such payment.")
-        return payment_view(snap.id, snap.to_dict())
+        return payment_view(payment)
 
     def start(
         self, uid: str, email: str | None, payment_id: str, purchase: Purchase, mandate_id: str | None = None
     ) -> responses.PaymentStarted:
         """Record the payment, create it at TrueLayer (idempotent on the payment id) and answer where to pay."""
-        ref = firestore_db.payments(self.db).document(payment_id)
 
-        def record(tx) -> dict | None:
-            snap = ref.get(transaction=tx)
-            if snap.exists:
-                existing = snap.to_dict()
-                if existing["uid"] != uid or Purchase.from_record(existing) != purchase:
+        def record(tx: Transaction) -> Payment | None:
+            existing = tx.payment(payment_id)
+            if existing is not None:
+                if existing.uid != uid or existing.purchase != purchase:
                     raise errors.Conflict("This Idempotency-Key was already used for a different purchase.")
                 return existing
-            now = self.clock()
-            tx.set(
-                ref,
-                {
-                    "uid": uid,
-                    **purchase.record(),
-                    "status": PaymentStatus.CREATING.value,
-                    "mandateId": mandate_id,
-                    "createdAt": now,
-                    "updatedAt": now,
-                },
-            )
+            tx.save_payment(Payment.new(payment_id, uid, purchase, mandate_id, self.clock()))
             return None
 
-        existing = firestore_db.run_transaction(self.db, record)
-        if existing and existing.get("providerPaymentId"):
-            return responses.PaymentStarted(paymentId=payment_id, redirectUrl=existing.get("redirectUrl"))
+        existing = self.store.run(record)
+        if existing and existing.provider_payment_id:
+            return responses.PaymentStarted(paymentId=payment_id, redirectUrl=existing.redirect_url)
 
         created = self.provider.create_payment(
             idempotency_key=payment_id,
@@ -126,21 +106,12 @@ class PaymentService:
             return_uri = f"{self.settings.public_base_url}/account?paymentId={payment_id}"
             redirect_url = self.provider.hosted_payment_page_url(created, return_uri)
 
-        def attach(tx) -> None:
-            current = ref.get(transaction=tx).to_dict()
-            status = advance(current["status"], created.status)
-            tx.set(
-                ref,
-                {
-                    "providerPaymentId": created.id,
-                    "redirectUrl": redirect_url,
-                    "status": status,
-                    "updatedAt": self.clock(),
-                },
-                merge=True,
-            )
+        def attach(tx: Transaction) -> None:
+            current = tx.payment(payment_id)
+            if current is not None:
+                tx.save_payment(current.created_at_provider(created.id, created.status, redirect_url, self.clock()))
 
-        firestore_db.run_transaction(self.db, attach)
+        self.store.run(attach)
         return responses.PaymentStarted(paymentId=payment_id, redirectUrl=redirect_url)
 
     @staticmethod
@@ -150,15 +121,24 @@ class PaymentService:
         return "pay-" + uuid.uuid4().hex
 
 
-def payment_view(payment_id: str, record: dict[str, Any]) -> responses.PaymentView:
-    optional = {key: record[key] for key in ("planId", "period", "redirectUrl", "failureReason") if record.get(key)}
+def payment_view(payment: Payment) -> responses.PaymentView:
+    optional = {
+        name: value
+        for name, value in (
+            ("planId", payment.plan_id),
+            ("period", payment.period),
+            ("redirectUrl", payment.redirect_url),
+            ("failureReason", payment.failure_reason),
+        )
+        if value
+    }
     return responses.PaymentView(
-        paymentId=payment_id,
-        status=record["status"],
-        purpose=record["purpose"],
-        credits=record["credits"],
-        amountMinor=record["amountMinor"],
-        currency=record["currency"],
-        createdAt=record["createdAt"].isoformat(),
+        paymentId=payment.id,
+        status=payment.status,
+        purpose=payment.purpose,
+        credits=payment.credits,
+        amountMinor=payment.amount_minor,
+        currency=payment.currency,
+        createdAt=payment.created_at.isoformat(),
         **optional,
     )

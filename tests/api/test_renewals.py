@@ -26,7 +26,7 @@ def make_due(services, user, after: dt.timedelta) -> dt.datetime:
     """Run the scheduler as if `after` had passed since the user's renewal date; returns that date."""
     renews_at = user_doc(services, user)["renewsAt"]
     services.renewals = Renewals(
-        services.db, services.settings, services.catalog, services.payments, clock=lambda: renews_at + after
+        services.store, services.settings, services.catalog, services.payments, clock=lambda: renews_at + after
     )
     return renews_at
 

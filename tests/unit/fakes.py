@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 from shared import errors
 from shared.domain.credits import Account, LedgerEntry
 from shared.domain.jobs import QUEUED_STATES, Job, JobStatus
+from shared.domain.payments import Payment, Subscription
 from shared.services.ports import BackendJob, JobUnknown, StoredObject
 
 T = TypeVar("T")
@@ -47,6 +48,9 @@ class MemoryState:
     accounts: dict[str, Account] = dataclasses.field(default_factory=dict)
     ledgers: dict[str, dict[str, LedgerEntry]] = dataclasses.field(default_factory=dict)
     jobs: dict[str, Job] = dataclasses.field(default_factory=dict)
+    subscriptions: dict[str, Subscription] = dataclasses.field(default_factory=dict)
+    payments: dict[str, Payment] = dataclasses.field(default_factory=dict)
+    events: dict[str, dict[str, Any]] = dataclasses.field(default_factory=dict)
 
 
 class MemoryTransaction:
@@ -72,11 +76,28 @@ class MemoryTransaction:
         found = self.state.jobs.get(job_id)
         return found.model_copy(deep=True) if found else None
 
+    def subscription(self, uid: str) -> Subscription:
+        self._reads_first()
+        return self.state.subscriptions.get(uid, Subscription()).model_copy(deep=True)
+
+    def payment(self, payment_id: str) -> Payment | None:
+        self._reads_first()
+        found = self.state.payments.get(payment_id)
+        return found.model_copy(deep=True) if found else None
+
+    def event_seen(self, event_id: str) -> bool:
+        self._reads_first()
+        return event_id in self.state.events
+
     def record(self, account: Account, entry: LedgerEntry) -> None:
         saved = dataclasses.replace(account, exists=True)
         account.exists = True
 
         def write(state: MemoryState) -> None:
+            # A balance move writes the balance and the email; the plan fields are save_plan's.
+            current = state.accounts.get(saved.uid)
+            if current is not None:
+                saved.plan, saved.renews_at = current.plan, current.renews_at
             state.accounts[saved.uid] = saved
             state.ledgers.setdefault(saved.uid, {})[entry.id] = entry
 
@@ -85,6 +106,27 @@ class MemoryTransaction:
     def save_job(self, job: Job) -> None:
         saved = job.model_copy(deep=True)
         self.writes.append(lambda state: state.jobs.__setitem__(saved.id, saved))
+
+    def save_subscription(self, uid: str, subscription: Subscription) -> None:
+        saved = subscription.model_copy(deep=True)
+        self.writes.append(lambda state: state.subscriptions.__setitem__(uid, saved))
+
+    def save_plan(self, uid: str, plan: str | None, renews_at: dt.datetime | None, subscription: Subscription) -> None:
+        saved = subscription.model_copy(deep=True)
+
+        def write(state: MemoryState) -> None:
+            account = state.accounts.setdefault(uid, Account(uid=uid, exists=True))
+            account.plan, account.renews_at = plan, renews_at
+            state.subscriptions[uid] = saved
+
+        self.writes.append(write)
+
+    def save_payment(self, payment: Payment) -> None:
+        saved = payment.model_copy(deep=True)
+        self.writes.append(lambda state: state.payments.__setitem__(saved.id, saved))
+
+    def record_event(self, event_id: str, record: dict[str, Any]) -> None:
+        self.writes.append(lambda state: state.events.__setitem__(event_id, dict(record)))
 
 
 class MemoryStore:
@@ -120,6 +162,36 @@ class MemoryStore:
     def ledger_page(self, uid: str, limit: int, cursor: str | None) -> tuple[list[LedgerEntry], str | None]:
         entries = sorted(self.state.ledgers.get(uid, {}).values(), key=lambda e: e.created_at, reverse=True)
         return _page(entries, limit, cursor)
+
+    def remember_email(self, uid: str, email: str) -> None:
+        with self._lock:
+            self.state.accounts.setdefault(uid, Account(uid=uid, exists=True)).email = email
+
+    # -- subscriptions and payments -----------------------------------------------------------------------
+    def subscription(self, uid: str) -> Subscription:
+        return self.state.subscriptions.get(uid, Subscription()).model_copy(deep=True)
+
+    def renewals_due(self, now: dt.datetime) -> list[tuple[Account, Subscription]]:
+        due = [a for a in self.state.accounts.values() if a.renews_at is not None and a.renews_at <= now]
+        return [(copy.deepcopy(account), self.subscription(account.uid)) for account in due]
+
+    def note_renewal(self, uid: str, subscription: Subscription) -> None:
+        with self._lock:
+            current = self.state.subscriptions.get(uid, Subscription())
+            self.state.subscriptions[uid] = current.model_copy(
+                update={"pending_renewal": subscription.pending_renewal, "status": subscription.status}
+            )
+
+    def user_with_mandate(self, mandate_id: str) -> str | None:
+        return next((uid for uid, s in self.state.subscriptions.items() if s.mandate_id == mandate_id), None)
+
+    def payment(self, payment_id: str) -> Payment | None:
+        found = self.state.payments.get(payment_id)
+        return found.model_copy(deep=True) if found else None
+
+    def payment_for_provider_id(self, provider_payment_id: str) -> Payment | None:
+        found = (p for p in self.state.payments.values() if p.provider_payment_id == provider_payment_id)
+        return next(found, None)
 
     # -- jobs ---------------------------------------------------------------------------------------------
     def job(self, job_id: str) -> Job | None:
@@ -200,3 +272,24 @@ class ScriptedGpu:
 
     def forget(self, backend_id: str) -> None:
         self.executions.pop(backend_id, None)
+
+
+@dataclasses.dataclass(frozen=True)
+class ProviderPayment:
+    id: str
+    status: str
+    resource_token: str | None = "token"
+
+
+class RecordingPaymentProvider:
+    """The payment provider: records each create (once per idempotency key, as TrueLayer does)."""
+
+    def __init__(self) -> None:
+        self.created: dict[str, dict[str, Any]] = {}
+
+    def create_payment(self, *, idempotency_key: str, **request: Any) -> ProviderPayment:
+        self.created.setdefault(idempotency_key, request)
+        return ProviderPayment(f"tl-{idempotency_key}", "authorization_required")
+
+    def hosted_payment_page_url(self, payment: ProviderPayment, return_uri: str) -> str:
+        return f"memory://pay/{payment.id}?return={return_uri}"
