@@ -1,6 +1,7 @@
 """A model-based test of the ledger: random sequences of creates, cancels, dispatches, GPU outcomes, grants,
-duplicate and late events, over the services and the in-memory store. After every step the invariants hold,
-and each user's spendable credits equal what the model expects.
+top-ups paid through webhook events, duplicate and late events, over the services and the in-memory store.
+After every step the invariants hold, every payment has granted exactly once or not at all, and each user's
+spendable credits equal what the model expects.
 
 The store re-runs every transaction callback once (as Firestore does under contention), so a callback with an
 effect outside its transaction would break the balances here.
@@ -12,14 +13,27 @@ import uuid
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import Bundle, RuleBasedStateMachine, consumes, invariant, precondition, rule
+from hypothesis.stateful import (
+    Bundle,
+    RuleBasedStateMachine,
+    consumes,
+    initialize,
+    invariant,
+    multiple,
+    precondition,
+    rule,
+)
 
 from shared import errors
 from shared.domain.contract import DURATIONS_SEC
 from shared.domain.credits import credits_for
 from shared.domain.jobs import JobStatus
+from shared.domain.payments import GRANTED_STATUSES, Purchase, Purpose
 from shared.domain.requests import CreateJobRequest
+from shared.services.payment_events import PaymentEvents
+from shared.services.payments import PaymentService
 from tests.unit.conftest import build_app
+from tests.unit.fakes import RecordingPaymentProvider
 from tests.unit.invariants import check_ledger
 
 USERS = ("ann", "bob")
@@ -28,6 +42,8 @@ USERS = ("ann", "bob")
 class LedgerMachine(RuleBasedStateMachine):
     jobs = Bundle("jobs")
     grants = Bundle("grants")
+    payments = Bundle("payments")
+    events = Bundle("events")
 
     def __init__(self) -> None:
         super().__init__()
@@ -36,6 +52,15 @@ class LedgerMachine(RuleBasedStateMachine):
         self.owner: dict[str, str] = {}
         self.price: dict[str, int] = {}
         self.outcome: dict[str, str] = {}  # job id → "open", "settled" or "refunded"
+        self.purchases = PaymentService(self.app.store, self.app.settings, None, RecordingPaymentProvider())  # type: ignore[arg-type]
+        self.payment_events = PaymentEvents(self.app.store)
+        self.paid: set[str] = set()  # payments whose credits the model has granted
+
+    @initialize()
+    def opening_balances(self) -> None:
+        for uid in USERS:
+            self.app.credits.grant(uid, f"grant:{uid}:opening", "grant", 8, reason="model")
+            self.spendable[uid] += 8
 
     # -- credits in ---------------------------------------------------------------------------------------
     @rule(target=grants, uid=st.sampled_from(USERS), amount=st.integers(1, 6))
@@ -62,9 +87,38 @@ class LedgerMachine(RuleBasedStateMachine):
             return
         self.spendable[uid] += delta
 
+    @rule(target=payments, uid=st.sampled_from(USERS), amount=st.integers(1, 5))
+    def start_topup(self, uid: str, amount: int) -> tuple[str, str, int]:
+        payment_id = f"pay-{uuid.uuid4().hex[:8]}"
+        self.purchases.start(uid, None, payment_id, Purchase(Purpose.TOPUP, amount, amount * 20, "GBP"))
+        return uid, payment_id, amount
+
+    @rule(
+        target=events,
+        payment=payments,
+        kind=st.sampled_from(["payment_executed", "payment_settled", "payment_failed"]),
+    )
+    def webhook(self, payment: tuple[str, str, int], kind: str) -> tuple[str, str, int, str, str]:
+        uid, payment_id, amount = payment
+        event_id = f"evt-{uuid.uuid4().hex[:8]}"
+        effect = self.payment_events.handle({"type": kind, "event_id": event_id, "payment_id": f"tl-{payment_id}"})
+        if kind != "payment_failed" and payment_id not in self.paid:
+            assert effect == "granted", effect
+            self.paid.add(payment_id)
+            self.spendable[uid] += amount
+        else:
+            assert effect in ("already_granted", "failed"), effect
+        return uid, payment_id, amount, kind, event_id
+
+    @rule(event=events)
+    def redelivered(self, event: tuple[str, str, int, str, str]) -> None:
+        _, payment_id, _, kind, event_id = event
+        effect = self.payment_events.handle({"type": kind, "event_id": event_id, "payment_id": f"tl-{payment_id}"})
+        assert effect == "duplicate"
+
     # -- jobs ---------------------------------------------------------------------------------------------
     @rule(target=jobs, uid=st.sampled_from(USERS), duration=st.sampled_from(DURATIONS_SEC), keyed=st.booleans())
-    def create(self, uid: str, duration: int, keyed: bool) -> str:
+    def create(self, uid: str, duration: int, keyed: bool) -> object:
         request = CreateJobRequest(prompt="a kite over the sea", durationSec=duration)
         key = uuid.uuid4().hex if keyed else None
         open_jobs = sum(1 for job_id, state in self.outcome.items() if state == "open" and self.owner[job_id] == uid)
@@ -72,10 +126,10 @@ class LedgerMachine(RuleBasedStateMachine):
             answer = self.app.jobs.create(uid, request, key)
         except errors.TooManyActiveJobs:
             assert open_jobs >= self.app.settings.max_active_jobs
-            return "refused"
+            return multiple()
         except errors.InsufficientCredits:
             assert self.spendable[uid] < credits_for(duration)
-            return "refused"
+            return multiple()
         if key:  # a retried create with the same key is the same job, charged once
             assert self.app.jobs.create(uid, request, key) == answer
         self.spendable[uid] -= credits_for(duration)
@@ -90,8 +144,6 @@ class LedgerMachine(RuleBasedStateMachine):
 
     @rule(job_id=jobs)
     def cancel(self, job_id: str) -> None:
-        if job_id == "refused":
-            return
         before = self.outcome[job_id]
         try:
             view = self.app.jobs.cancel(self.owner[job_id], job_id)
@@ -104,13 +156,20 @@ class LedgerMachine(RuleBasedStateMachine):
 
     @rule(job_id=jobs)
     def dispatch(self, job_id: str) -> None:
-        if job_id != "refused":
-            self.app.lifecycle.dispatch(job_id)
+        self.app.lifecycle.dispatch(job_id)
 
-    @rule(job_id=jobs, report=st.sampled_from(["COMPLETED", "FAILED", "TIMED_OUT", "IN_PROGRESS", "LOST"]))
+    @rule(job_id=jobs)
+    def gpu_completes(self, job_id: str) -> None:
+        self._gpu_reports(job_id, "COMPLETED")
+
+    @rule(job_id=jobs, report=st.sampled_from(["FAILED", "TIMED_OUT", "IN_PROGRESS", "LOST"]))
     def gpu_reports(self, job_id: str, report: str) -> None:
+        self._gpu_reports(job_id, report)
+
+    def _gpu_reports(self, job_id: str, report: str) -> None:
         """The GPU's word on the job's execution, through the webhook path (reconcile); repeats are allowed."""
-        job = self.app.store.job(job_id) if job_id != "refused" else None
+        self.app.lifecycle.dispatch(job_id)  # a queued job goes to the GPU first; any other is left as it is
+        job = self.app.store.job(job_id)
         if job is None or job.backend_id is None:
             return
         if report == "COMPLETED":
@@ -130,8 +189,6 @@ class LedgerMachine(RuleBasedStateMachine):
 
     @rule(job_id=jobs, code=st.sampled_from(["timed_out", "lost", "not_started"]))
     def sweep_fails(self, job_id: str, code: str) -> None:
-        if job_id == "refused":
-            return
         if self.app.lifecycle.fail(job_id, code):
             self._refunded(job_id)
         else:
@@ -141,7 +198,7 @@ class LedgerMachine(RuleBasedStateMachine):
     @rule(job_id=consumes(jobs))
     def late_completion_after_cancel(self, job_id: str) -> None:
         """A completion for a job that was canceled (or already finished) changes nothing."""
-        job = self.app.store.job(job_id) if job_id != "refused" else None
+        job = self.app.store.job(job_id)
         if job is None or job.backend_id is None or self.outcome[job_id] == "open":
             return
         assert not self.app.lifecycle.complete(job_id, job.backend_id, {"videoKey": job.video_key})
@@ -159,6 +216,18 @@ class LedgerMachine(RuleBasedStateMachine):
             assert self.app.store.account(uid).credits == self.spendable[uid], uid
 
     @invariant()
+    def each_payment_granted_once_or_never(self) -> None:
+        for payment in self.app.store.state.payments.values():
+            grants = [
+                e for e in self.app.store.state.ledgers.get(payment.uid, {}).values() if e.payment_id == payment.id
+            ]
+            if payment.status in GRANTED_STATUSES:
+                assert len(grants) == 1 and grants[0].amount == payment.credits, (payment, grants)
+                assert grants[0].id == payment.granted_entry_id and payment.id in self.paid
+            else:
+                assert not grants and payment.id not in self.paid, (payment, grants)
+
+    @invariant()
     def each_job_settled_or_refunded_as_the_model_says(self) -> None:
         for job_id, state in self.outcome.items():
             status = self._status(job_id)
@@ -169,7 +238,7 @@ class LedgerMachine(RuleBasedStateMachine):
 
 
 LedgerMachine.TestCase.settings = settings(
-    max_examples=60,
+    max_examples=100,
     stateful_step_count=40,
     deadline=None,
     derandomize=True,
