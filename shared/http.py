@@ -67,7 +67,10 @@ def parse(model: type[ModelT], data: dict) -> ModelT:
         first = exc.errors()[0]
         field = ".".join(str(part) for part in first["loc"]) or None
         message = first["msg"].removeprefix("Value error, ")
-        raise errors.InvalidArgument(f"{field}: {message}" if field else message, field=field) from None
+        # The rules' own sentences name their field already ("prompt is longer than 2000 characters.").
+        if field and not message.startswith(field):
+            message = f"{field}: {message}"
+        raise errors.InvalidArgument(message, field=field) from None
 
 
 def query_int(request: flask.Request, name: str, default: int, *, low: int, high: int) -> int:
