@@ -4,8 +4,8 @@ import re
 
 import functions_framework
 
-from shared import errors
 from shared.container import services
+from shared.domain import errors
 from shared.domain.jobs import JobStatus
 from shared.domain.requests import CreditAdjustment
 from shared.http import Endpoint, json_response, query_int, request_body

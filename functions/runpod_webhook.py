@@ -3,9 +3,8 @@
 
 import functions_framework
 
-from shared import errors
 from shared.container import services
-from shared.domain import responses
+from shared.domain import errors, responses
 from shared.http import Endpoint, json_response
 from shared.json_input import json_body
 

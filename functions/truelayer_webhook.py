@@ -8,9 +8,8 @@ import json
 
 import functions_framework
 
-from shared import errors
 from shared.container import services
-from shared.domain import responses
+from shared.domain import errors, responses
 from shared.http import Endpoint, json_response
 
 endpoint = Endpoint("truelayer_webhook")

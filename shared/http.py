@@ -1,6 +1,6 @@
 """What every entry point shares: sub-path routing, JSON bodies, and every answer as JSON, failures included.
 
-A failure is answered with the status its error carries (shared/errors.py), `Content-Type: application/json`
+A failure is answered with the status its error carries (shared/domain/errors.py), `Content-Type: application/json`
 and the body `{"error": {"code": "<snake_case>", "message": "<for people>", "field": "<the input at fault>"}}`,
 `field` only when one input is to blame. Nothing raised under an `Endpoint` reaches Flask's or werkzeug's HTML
 error pages: path parameters that cannot be Firestore document ids are a 404 before the view runs, unreadable
@@ -18,8 +18,7 @@ from werkzeug.exceptions import MethodNotAllowed as _MethodNotAllowed
 from werkzeug.exceptions import NotFound as _NotFound
 from werkzeug.routing import Map, Rule
 
-from shared import errors
-from shared.domain import responses
+from shared.domain import errors, responses
 from shared.domain.ids import is_document_id
 from shared.json_input import json_body
 from shared.log import fields, get_logger

@@ -5,7 +5,7 @@ import math
 
 import flask
 
-from shared import errors
+from shared.domain import errors
 
 MAX_JSON_BYTES = 64 * 1024
 MAX_JSON_DEPTH = 32  # objects and arrays inside each other; no request needs more than a few

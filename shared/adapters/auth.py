@@ -8,8 +8,8 @@ import time
 import flask
 import jwt
 
-from shared import errors
 from shared.config import Settings
+from shared.domain import errors
 
 WEBHOOK_AUDIENCE = "cineweave-runpod-webhook"
 

@@ -11,7 +11,7 @@ from typing import TypeVar
 from google.api_core import exceptions as gexc
 from google.cloud import firestore
 
-from shared import errors
+from shared.domain import errors
 
 T = TypeVar("T")
 TX_ATTEMPTS = 5

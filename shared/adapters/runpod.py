@@ -7,7 +7,7 @@ retried (a retry could start a second execution); status and cancel are idempote
 import requests
 from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_exponential
 
-from shared import errors
+from shared.domain import errors
 from shared.log import get_logger
 from shared.services.ports import BackendJob, JobUnknown
 

@@ -17,7 +17,7 @@ import truelayer_signing
 from tenacity import retry, retry_if_exception_type, retry_if_result, stop_after_attempt, wait_exponential
 from truelayer_signing import HttpMethod
 
-from shared import errors
+from shared.domain import errors
 from shared.log import fields, get_logger
 
 log = get_logger("truelayer")

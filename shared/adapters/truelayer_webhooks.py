@@ -14,7 +14,7 @@ import requests
 import truelayer_signing
 from truelayer_signing import HttpMethod
 
-from shared import errors
+from shared.domain import errors
 from shared.log import fields, get_logger
 
 log = get_logger("truelayer.webhooks")

@@ -18,7 +18,7 @@ import datetime as dt
 import hashlib
 from typing import Literal
 
-from shared import errors
+from shared.domain import errors
 from shared.domain.contract import SECONDS_PER_CREDIT
 
 EntryKind = Literal["grant", "topup", "adjust", "reserve", "settle", "refund"]

@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 from pydantic.alias_generators import to_camel
 
-from shared import errors
+from shared.domain import errors
 from shared.domain.contract import SECONDS_PER_CREDIT
 
 

@@ -7,10 +7,9 @@ from typing import Any
 
 from google.cloud import firestore
 
-from shared import errors
 from shared.adapters import firestore_db
 from shared.config import Settings
-from shared.domain import responses
+from shared.domain import errors, responses
 from shared.domain.contract import (
     ASPECT_RATIOS,
     DURATIONS_SEC,

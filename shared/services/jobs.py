@@ -7,9 +7,8 @@ import json
 import secrets
 import uuid
 
-from shared import errors
 from shared.config import Settings
-from shared.domain import credits, responses
+from shared.domain import credits, errors, responses
 from shared.domain.clock import utcnow
 from shared.domain.contract import CLIP_SIZES, FPS, MAX_SEED
 from shared.domain.jobs import QUEUED_STATES, Job, JobStatus

@@ -10,9 +10,8 @@ import datetime as dt
 import json
 from typing import Any
 
-from shared import errors
 from shared.config import Settings
-from shared.domain import credits
+from shared.domain import credits, errors
 from shared.domain.clock import utcnow
 from shared.domain.jobs import (
     BACKEND_QUEUE_ALLOWANCE,

@@ -12,8 +12,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from shared import errors
-from shared.domain import credits
+from shared.domain import credits, errors
 from shared.domain.clock import utcnow
 from shared.domain.ids import is_document_id
 from shared.domain.payments import PaymentStatus, Subscription, period_end

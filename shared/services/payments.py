@@ -13,9 +13,8 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from shared import errors
 from shared.config import Settings
-from shared.domain import responses
+from shared.domain import errors, responses
 from shared.domain.clock import utcnow
 from shared.domain.payments import Payment, Purchase, Purpose, period_id
 from shared.services.catalog import PlanCatalog

@@ -12,8 +12,8 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 
-from shared import errors
 from shared.config import Settings
+from shared.domain import errors
 from shared.domain.clock import utcnow
 from shared.domain.credits import Account
 from shared.domain.payments import Purchase, Purpose, Subscription, SubscriptionStatus, period_id, renewal_payment_id

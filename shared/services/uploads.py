@@ -5,8 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from shared import errors
-from shared.domain import responses
+from shared.domain import errors, responses
 from shared.domain.clock import utcnow
 from shared.domain.contract import UPLOAD_MAX_BYTES, UPLOAD_TYPES
 from shared.domain.objects import upload_key

@@ -7,8 +7,8 @@ import pytest
 import truelayer_signing
 from truelayer_signing import HttpMethod
 
-from shared import errors
 from shared.adapters.truelayer_webhooks import WebhookVerifier
+from shared.domain import errors
 from shared.local.truelayer_keys import LocalKeys
 from tests.payments.servers import JwksHost
 

@@ -11,9 +11,9 @@ import requests
 import truelayer_signing
 from truelayer_signing import HttpMethod
 
-from shared import errors
 from shared.adapters.truelayer import CreatedPayment, TrueLayerClient
 from shared.adapters.truelayer_webhooks import WebhookVerifier
+from shared.domain import errors
 from shared.local import processes
 from shared.local.truelayer_keys import LocalKeys
 from tests.payments.conftest import CLIENT_SECRET, WEBHOOK_PATH

@@ -17,7 +17,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from shared import errors
+from shared.domain import errors
 from shared.domain.credits import Account, LedgerEntry
 from shared.domain.jobs import QUEUED_STATES, Job, JobStatus
 from shared.domain.payments import Payment, Subscription

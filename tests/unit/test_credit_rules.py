@@ -6,8 +6,7 @@ import datetime as dt
 
 import pytest
 
-from shared import errors
-from shared.domain import credits
+from shared.domain import credits, errors
 from shared.domain.credits import Account
 
 NOW = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)

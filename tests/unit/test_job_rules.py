@@ -7,7 +7,7 @@ import itertools
 
 import pytest
 
-from shared import errors
+from shared.domain import errors
 from shared.domain.jobs import (
     DISPATCH_LEASE,
     ON_GPU,

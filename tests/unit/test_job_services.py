@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from shared import errors
+from shared.domain import errors
 from shared.domain.jobs import MAX_DISPATCH_ATTEMPTS, JobStatus
 from shared.domain.requests import CreateJobRequest
 from tests.unit.invariants import check_ledger

@@ -24,7 +24,7 @@ from hypothesis.stateful import (
     rule,
 )
 
-from shared import errors
+from shared.domain import errors
 from shared.domain.contract import DURATIONS_SEC
 from shared.domain.credits import credits_for
 from shared.domain.jobs import JobStatus

@@ -7,8 +7,8 @@ import datetime as dt
 
 import pytest
 
-from shared import errors
 from shared.config import Settings
+from shared.domain import errors
 from shared.domain.payments import Purchase, Purpose, period_end
 from shared.services.catalog import job_limits
 from shared.services.payment_events import PaymentEvents
