@@ -11,11 +11,9 @@ import datetime as dt
 import enum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
-from pydantic.alias_generators import to_camel
-
 from shared.domain import errors
 from shared.domain.contract import SECONDS_PER_CREDIT
+from shared.domain.records import StoredRecord
 
 
 class JobStatus(enum.StrEnum):
@@ -72,11 +70,8 @@ def failure(code: str, message: str | None = None) -> dict[str, str]:
     return {"code": code, "message": message or FAILURE_MESSAGES.get(code, "The render failed.")}
 
 
-class Job(BaseModel):
-    """A job as stored: field names are the document's keys in snake case. Unknown keys are kept as they are,
-    and only the fields a job was read or built with (or later given) are written back."""
-
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="allow", use_enum_values=True)
+class Job(StoredRecord):
+    """A job as stored in `jobs/{jobId}`."""
 
     id: str
     user_id: str
@@ -121,9 +116,6 @@ class Job(BaseModel):
     def from_document(cls, job_id: str, data: dict[str, Any]) -> Job:
         return cls.model_validate({**data, "id": job_id})
 
-    def document(self) -> dict[str, Any]:
-        return self.model_dump(by_alias=True, exclude_unset=True, exclude={"id"})
-
     # -- reading ------------------------------------------------------------------------------------------
     @property
     def unfinished(self) -> bool:
@@ -142,12 +134,6 @@ class Job(BaseModel):
         if not can_move(self.status, status):
             raise errors.Conflict(f"A {self.status} video can't become {status}.")
         return self._with(status=status, **changes)
-
-    def _with(self, **changes: Any) -> Job:
-        """A copy with `changes`, marked as set so they are written back (None clears a stored value)."""
-        changed = self.model_copy(update=changes)
-        changed.__pydantic_fields_set__.update(changes)
-        return changed
 
     def cancel(self, now: dt.datetime) -> Job:
         if not self.unfinished:

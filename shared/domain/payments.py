@@ -14,10 +14,10 @@ import enum
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
-from pydantic.alias_generators import to_camel
 
 from shared.domain import credits
 from shared.domain.credits import GrantKind
+from shared.domain.records import StoredRecord
 
 
 class PaymentStatus(enum.StrEnum):
@@ -66,11 +66,9 @@ class PendingRenewal(BaseModel):
     period: str | None = None
 
 
-class Subscription(BaseModel):
+class Subscription(StoredRecord):
     """A user's plan subscription as stored on their user document (`subscription`); each move returns a new
     one, or None when the event does not apply to it."""
-
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="allow", use_enum_values=True)
 
     plan_id: str | None = None
     status: SubscriptionStatus | None = None
@@ -82,14 +80,6 @@ class Subscription(BaseModel):
     @classmethod
     def from_document(cls, data: dict[str, Any] | None) -> Subscription:
         return cls.model_validate(data or {})
-
-    def document(self) -> dict[str, Any]:
-        return self.model_dump(by_alias=True, exclude_unset=True)
-
-    def _with(self, **changes: Any) -> Subscription:
-        changed = self.model_copy(update=changes)
-        changed.__pydantic_fields_set__.update(changes)
-        return changed
 
     @property
     def renewable(self) -> bool:
@@ -187,10 +177,8 @@ class Purchase:
         return Purchase(Purpose.TOPUP, self.credits, self.amount_minor, self.currency)
 
 
-class Payment(BaseModel):
+class Payment(StoredRecord):
     """A payment as stored in `payments/{paymentId}`: what it buys, and how far it has got."""
-
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="allow")
 
     id: str
     uid: str
@@ -228,17 +216,9 @@ class Payment(BaseModel):
     def from_document(cls, payment_id: str, data: dict[str, Any]) -> Payment:
         return cls.model_validate({**data, "id": payment_id})
 
-    def document(self) -> dict[str, Any]:
-        return self.model_dump(by_alias=True, exclude_unset=True, exclude={"id"})
-
     @property
     def purchase(self) -> Purchase:
         return Purchase(self.purpose, self.credits, self.amount_minor, self.currency, self.plan_id, self.period)
-
-    def _with(self, **changes: Any) -> Payment:
-        changed = self.model_copy(update=changes)
-        changed.__pydantic_fields_set__.update(changes)
-        return changed
 
     def created_at_provider(
         self, provider_id: str, provider_status: str, redirect_url: str | None, now: dt.datetime
