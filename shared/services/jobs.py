@@ -134,8 +134,9 @@ class JobService:
             if job.status == JobStatus.CANCELED:
                 return job, False
             account = tx.account(uid)
-            canceled = job.cancel(utcnow())
-            tx.record(account, credits.refund(account, job_id, job.credits, "canceled", utcnow()))
+            now = utcnow()
+            canceled = job.cancel(now)
+            tx.record(account, credits.refund(account, job_id, job.credits, "canceled", now))
             tx.save_job(canceled)
             return canceled, True
 

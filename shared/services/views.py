@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from shared.domain import responses
+from shared.domain.clock import utcnow
 from shared.domain.credits import Account, LedgerEntry
 from shared.domain.jobs import Job, JobStatus
 from shared.services.ports import ObjectStorage
@@ -57,7 +58,7 @@ def job_view(job: Job, objects: ObjectStorage | None = None, queue_position: int
 def _url_ttl(expires_at: dt.datetime | None) -> int:
     if expires_at is None:
         return URL_TTL_SEC
-    remaining = int((expires_at - dt.datetime.now(dt.UTC)).total_seconds())
+    remaining = int((expires_at - utcnow()).total_seconds())
     return max(0, min(URL_TTL_SEC, remaining))
 
 

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from shared.config import Settings
-from shared.domain import errors
+from shared.domain import errors, responses
 from shared.domain.payments import Purchase, Purpose, period_end
 from shared.services.catalog import job_limits
 from shared.services.payment_events import PaymentEvents
@@ -24,9 +24,7 @@ CREATOR = Purchase(Purpose.SUBSCRIPTION, 250, 2480, "GBP", "creator", "2026-12-0
 class Catalog:
     """The plan catalog's answers without Firestore: the plans as the API lists them."""
 
-    def plan(self, plan_id: str):
-        from shared.domain import responses
-
+    def plan(self, plan_id: str) -> responses.PlanView:
         return responses.PlanView(
             id=plan_id, name=plan_id.title(), creditsPerMonth=250, priceUsdCents=3100, priceMinor=2480, currency="GBP"
         )
