@@ -24,6 +24,7 @@ locals {
     { path = "/api/admin/jobs", function = "admin" },
     { path = "/api/admin/users", function = "admin" },
     { path = "/api/admin/users/{uid}/credits", function = "admin" },
+    { path = "/api/admin/moderation", function = "admin" },
     { path = "/api/healthz", function = "health" },
   ]
 
