@@ -24,6 +24,23 @@ PRODUCT_RULES = {
     "topup_max_credits",
     "renewal_grace_days",
 }
+# Settings production leaves unset on purpose: the moderation clients' endpoint overrides exist for the local
+# stand-ins (unset, they call Google's own), and a function has no place for a blocklist file (the terms are
+# passed as MODERATION_BLOCKLIST_TERMS).
+UNSET_IN_PRODUCTION = {
+    "language_api_endpoint",
+    "vision_api_endpoint",
+    "moderation_blocklist_file",
+}
+# The moderation settings Terraform sets, each from the platform variable of the same name.
+MODERATION_SETTINGS = (
+    "moderation_blocklist_terms",
+    "moderation_text_thresholds",
+    "moderation_image_likelihood",
+    "moderation_fail_open",
+    "moderation_timeout_sec",
+    "moderation_max_refusals_per_hour",
+)
 
 
 # -- what the code says --------------------------------------------------------------------------------------
@@ -36,6 +53,11 @@ def entry_points() -> set[str]:
 def builds_settings(name: str) -> bool:
     """The entry point reads the settings (through the services container)."""
     return "services()" in (FUNCTIONS_DIR / f"{name}.py").read_text()
+
+
+def screens_content(name: str) -> bool:
+    """The entry point creates jobs, which JobService.create moderates (shared/services/moderation.py)."""
+    return ".jobs.create(" in (FUNCTIONS_DIR / f"{name}.py").read_text()
 
 
 def checks_internal_caller(name: str) -> bool:
@@ -76,6 +98,7 @@ def production_values() -> dict:
         "s3_secret_access_key": strong,
         "truelayer_client_secret": strong,
         "truelayer_signing_private_key": strong,
+        "moderation_audit_salt": strong,
         "truelayer_webhook_jkus": ("https://webhooks.truelayer.com/.well-known/jwks",),
     }
 

@@ -9,6 +9,7 @@ from tests.infra.facts import (
     INVOKER_ROLES,
     PRODUCT_RULES,
     RUNTIME_ROLES,
+    UNSET_IN_PRODUCTION,
     builds_settings,
     checks_internal_caller,
     entry_points,
@@ -113,14 +114,18 @@ def test_the_module_call_passes_the_settings_and_the_secrets_of_each_function():
 
 def test_every_setting_production_needs_is_set_for_every_function_that_reads_settings():
     names = settings_env_names()
-    required = {env for field, env in names.items() if field not in PRODUCT_RULES}
+    required = {env for field, env in names.items() if field not in PRODUCT_RULES | UNSET_IN_PRODUCTION}
     for field in PRODUCT_RULES:  # left at defaults on purpose; make sure those are safe everywhere
         assert isinstance(Settings.model_fields[field].default, int), field
+    for field in UNSET_IN_PRODUCTION:  # unset means Google's endpoints and no blocklist file
+        assert Settings.model_fields[field].default is None, field
     readers = {name for name in entry_points() if builds_settings(name)}
     assert readers == entry_points() - {"health"}
     for name in sorted(readers):
         missing = required - terraform_env_names(name)
         assert not missing, f"{name} lacks {sorted(missing)}"
+        unwanted = {names[field] for field in UNSET_IN_PRODUCTION} & terraform_env_names(name)
+        assert not unwanted, f"{name} sets {sorted(unwanted)}, which production leaves unset"
     for name in entry_points() - readers:
         assert function_map()[name]["secrets"] == [], f"{name} never reads the settings; it needs no secret"
 
@@ -135,6 +140,7 @@ def test_secret_settings_come_from_secret_manager_never_from_plain_env():
         "S3_SECRET_ACCESS_KEY",
         "TRUELAYER_CLIENT_SECRET",
         "TRUELAYER_SIGNING_PRIVATE_KEY",
+        "MODERATION_AUDIT_SALT",
     }
     assert not secret_envs & set(platform().locals["settings_env"])
     assert secret_envs <= {secret["env"] for secret in secrets_map().values()}

@@ -125,3 +125,48 @@ variable "gpu_cost_per_second_usd" {
   type        = string
   default     = "0.00116"
 }
+
+# --- Content moderation of create requests ---------------------------------------------------------------
+
+variable "moderation_blocklist_terms" {
+  description = "Terms refused in the prompt and the negative prompt (whole words of normalised text)."
+  type        = list(string)
+  default     = []
+}
+
+variable "moderation_text_thresholds" {
+  description = "Natural Language moderation category => confidence (0..1) above which the prompt is refused."
+  type        = map(number)
+  default = {
+    "Sexual"        = 0.8
+    "Derogatory"    = 0.8
+    "Violent"       = 0.8
+    "Toxic"         = 0.8
+    "Insult"        = 0.8
+    "Illicit Drugs" = 0.8
+  }
+}
+
+variable "moderation_image_likelihood" {
+  description = "SafeSearch likelihood at or above which a start image is refused (VERY_UNLIKELY .. VERY_LIKELY)."
+  type        = string
+  default     = "LIKELY"
+}
+
+variable "moderation_fail_open" {
+  description = "Let create requests through when the moderation APIs fail (false: refuse them with 503)."
+  type        = bool
+  default     = false
+}
+
+variable "moderation_timeout_sec" {
+  description = "Timeout in seconds of each moderation API call (at most 30)."
+  type        = number
+  default     = 3
+}
+
+variable "moderation_max_refusals_per_hour" {
+  description = "Refusals a user may have in one clock hour before create requests are turned away (429)."
+  type        = number
+  default     = 10
+}

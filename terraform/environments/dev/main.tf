@@ -37,4 +37,11 @@ module "cineweave" {
   payment_minor_per_usd_cent    = var.payment_minor_per_usd_cent
   payment_markup_percent        = var.payment_markup_percent
   gpu_cost_per_second_usd       = var.gpu_cost_per_second_usd
+
+  moderation_blocklist_terms       = var.moderation_blocklist_terms
+  moderation_text_thresholds       = var.moderation_text_thresholds
+  moderation_image_likelihood      = var.moderation_image_likelihood
+  moderation_fail_open             = var.moderation_fail_open
+  moderation_timeout_sec           = var.moderation_timeout_sec
+  moderation_max_refusals_per_hour = var.moderation_max_refusals_per_hour
 }

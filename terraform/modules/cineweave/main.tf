@@ -49,6 +49,13 @@ module "platform" {
   payment_markup_percent        = var.payment_markup_percent
   gpu_cost_per_second_usd       = var.gpu_cost_per_second_usd
 
+  moderation_blocklist_terms       = var.moderation_blocklist_terms
+  moderation_text_thresholds       = var.moderation_text_thresholds
+  moderation_image_likelihood      = var.moderation_image_likelihood
+  moderation_fail_open             = var.moderation_fail_open
+  moderation_timeout_sec           = var.moderation_timeout_sec
+  moderation_max_refusals_per_hour = var.moderation_max_refusals_per_hour
+
   function_overrides = var.function_overrides
   sweep_schedule     = var.sweep_schedule
   renew_schedule     = var.renew_schedule

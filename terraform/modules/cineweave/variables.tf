@@ -204,3 +204,33 @@ variable "gpu_cost_per_second_usd" {
   description = "GPU price per second in US dollars (decimal string) for the admin console."
   type        = string
 }
+
+variable "moderation_blocklist_terms" {
+  description = "Terms refused in the prompt and the negative prompt (whole words of normalised text)."
+  type        = list(string)
+}
+
+variable "moderation_text_thresholds" {
+  description = "Natural Language moderation category => confidence (0..1) above which the prompt is refused."
+  type        = map(number)
+}
+
+variable "moderation_image_likelihood" {
+  description = "SafeSearch likelihood at or above which a start image is refused (VERY_UNLIKELY .. VERY_LIKELY)."
+  type        = string
+}
+
+variable "moderation_fail_open" {
+  description = "Let create requests through when the moderation APIs fail (false: refuse them with 503)."
+  type        = bool
+}
+
+variable "moderation_timeout_sec" {
+  description = "Timeout in seconds of each moderation API call (at most 30)."
+  type        = number
+}
+
+variable "moderation_max_refusals_per_hour" {
+  description = "Refusals a user may have in one clock hour before create requests are turned away (429)."
+  type        = number
+}

@@ -13,10 +13,12 @@ locals {
     "firestore.googleapis.com",
     "iam.googleapis.com",
     "identitytoolkit.googleapis.com",
+    "language.googleapis.com", # Natural Language moderateText: create_job screens prompts
     "logging.googleapis.com",
     "run.googleapis.com",
     "secretmanager.googleapis.com",
     "storage.googleapis.com",
+    "vision.googleapis.com", # Cloud Vision SafeSearch: create_job screens start images
   ])
 }
 

@@ -6,6 +6,8 @@
 #   public    reachable through the load balancer, invocable by allUsers (the function checks its callers);
 #             otherwise internal: ingress internal-only, invocable only by the `invokers` service accounts
 #   enqueues  creates dispatch tasks on the Cloud Tasks queue
+#   moderates screens requests with Cloud Natural Language and Cloud Vision (iam.tf grants its role the
+#             right to call them)
 #   secrets   Secret Manager secrets mounted as environment variables (keys of local.secrets)
 #   sizes     memory, cpu, timeout_seconds, min_instances, max_instances, concurrency: the defaults below,
 #             overridable per environment with var.function_overrides
@@ -19,64 +21,65 @@ locals {
     "r2_secret_access_key",
     "truelayer_client_secret",
     "truelayer_signing_private_key",
+    "moderation_audit_salt",
   ]
 
   functions = {
     create_job = {
-      role   = "api", public = true, invokers = [], enqueues = true, secrets = local.settings_secrets
+      role   = "api", public = true, invokers = [], enqueues = true, moderates = true, secrets = local.settings_secrets
       memory = "512Mi", cpu = "1", timeout_seconds = 60, min_instances = 0, max_instances = 20, concurrency = 20
     }
     get_job = {
-      role   = "api", public = true, invokers = [], enqueues = false, secrets = local.settings_secrets
+      role   = "api", public = true, invokers = [], enqueues = false, moderates = false, secrets = local.settings_secrets
       memory = "512Mi", cpu = "1", timeout_seconds = 60, min_instances = 0, max_instances = 20, concurrency = 40
     }
     cancel_job = {
-      role   = "api", public = true, invokers = [], enqueues = false, secrets = local.settings_secrets
+      role   = "api", public = true, invokers = [], enqueues = false, moderates = false, secrets = local.settings_secrets
       memory = "512Mi", cpu = "1", timeout_seconds = 60, min_instances = 0, max_instances = 10, concurrency = 20
     }
     credits = {
-      role   = "api", public = true, invokers = [], enqueues = false, secrets = local.settings_secrets
+      role   = "api", public = true, invokers = [], enqueues = false, moderates = false, secrets = local.settings_secrets
       memory = "512Mi", cpu = "1", timeout_seconds = 30, min_instances = 0, max_instances = 10, concurrency = 40
     }
     create_upload = {
-      role   = "api", public = true, invokers = [], enqueues = false, secrets = local.settings_secrets
+      role   = "api", public = true, invokers = [], enqueues = false, moderates = false, secrets = local.settings_secrets
       memory = "512Mi", cpu = "1", timeout_seconds = 30, min_instances = 0, max_instances = 10, concurrency = 40
     }
     plans = {
-      role   = "api", public = true, invokers = [], enqueues = false, secrets = local.settings_secrets
+      role   = "api", public = true, invokers = [], enqueues = false, moderates = false, secrets = local.settings_secrets
       memory = "512Mi", cpu = "1", timeout_seconds = 30, min_instances = 0, max_instances = 10, concurrency = 40
     }
     subscribe = {
-      role   = "api", public = true, invokers = [], enqueues = false, secrets = local.settings_secrets
+      role   = "api", public = true, invokers = [], enqueues = false, moderates = false, secrets = local.settings_secrets
       memory = "512Mi", cpu = "1", timeout_seconds = 60, min_instances = 0, max_instances = 10, concurrency = 20
     }
     admin = {
-      role   = "api", public = true, invokers = [], enqueues = false, secrets = local.settings_secrets
+      role   = "api", public = true, invokers = [], enqueues = false, moderates = false, secrets = local.settings_secrets
       memory = "1Gi", cpu = "1", timeout_seconds = 120, min_instances = 0, max_instances = 3, concurrency = 8
     }
     health = {
-      role   = "api", public = true, invokers = [], enqueues = false, secrets = []
+      role   = "api", public = true, invokers = [], enqueues = false, moderates = false, secrets = []
       memory = "512Mi", cpu = "1", timeout_seconds = 10, min_instances = 0, max_instances = 3, concurrency = 80
     }
     runpod_webhook = {
-      role   = "webhooks", public = true, invokers = [], enqueues = false, secrets = local.settings_secrets
+      role   = "webhooks", public = true, invokers = [], enqueues = false, moderates = false, secrets = local.settings_secrets
       memory = "512Mi", cpu = "1", timeout_seconds = 60, min_instances = 0, max_instances = 20, concurrency = 20
     }
     truelayer_webhook = {
-      role   = "webhooks", public = true, invokers = [], enqueues = false, secrets = local.settings_secrets
+      role   = "webhooks", public = true, invokers = [], enqueues = false, moderates = false, secrets = local.settings_secrets
       memory = "512Mi", cpu = "1", timeout_seconds = 60, min_instances = 0, max_instances = 5, concurrency = 20
     }
     dispatch_job = {
-      role   = "dispatcher", public = false, invokers = ["tasks"], enqueues = false, secrets = local.settings_secrets
+      role   = "dispatcher", public = false, invokers = ["tasks"], enqueues = false, moderates = false, secrets = local.settings_secrets
       memory = "512Mi", cpu = "1", timeout_seconds = 120, min_instances = 0, max_instances = 10, concurrency = 10
     }
     # One pass at a time: the sweep and the renewal walk the whole backlog; a second instance would only race.
     sweep = {
-      role   = "dispatcher", public = false, invokers = ["scheduler"], enqueues = true, secrets = local.settings_secrets
+      role   = "dispatcher", public = false, invokers = ["scheduler"], enqueues = true, moderates = false, secrets = local.settings_secrets
       memory = "512Mi", cpu = "1", timeout_seconds = 540, min_instances = 0, max_instances = 1, concurrency = 1
     }
     renew = {
-      role   = "dispatcher", public = false, invokers = ["scheduler"], enqueues = false, secrets = local.settings_secrets
+      role   = "dispatcher", public = false, invokers = ["scheduler"], enqueues = false, moderates = false, secrets = local.settings_secrets
       memory = "512Mi", cpu = "1", timeout_seconds = 540, min_instances = 0, max_instances = 1, concurrency = 1
     }
   }
@@ -175,6 +178,7 @@ module "function" {
   depends_on = [
     google_project_service.this,
     google_project_iam_member.runtime,
+    google_project_iam_member.moderator,
     google_project_iam_member.build,
     google_secret_manager_secret_iam_member.accessor,
   ]

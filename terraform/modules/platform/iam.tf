@@ -13,6 +13,9 @@ locals {
   # Roles whose functions create dispatch tasks.
   enqueuer_roles = toset(distinct([for name, fn in local.functions : fn.role if fn.enqueues]))
 
+  # Roles whose functions call Cloud Natural Language and Cloud Vision to screen create requests.
+  moderator_roles = toset(distinct([for name, fn in local.functions : fn.role if fn.moderates]))
+
   # A role may read a secret only if one of its functions mounts it.
   secret_grants = {
     for grant in distinct(flatten([
@@ -50,6 +53,16 @@ resource "google_project_iam_member" "runtime" {
   project = var.project_id
   role    = "roles/datastore.user"
   member  = "serviceAccount:${google_service_account.runtime[each.key].email}"
+}
+
+# Natural Language moderateText and Vision images:annotate have no resource to grant on: the caller needs only
+# to consume the project's enabled services (quota and billing are attributed to the project).
+resource "google_project_iam_member" "moderator" {
+  for_each = local.moderator_roles
+
+  project = var.project_id
+  role    = "roles/serviceusage.serviceUsageConsumer"
+  member  = "serviceAccount:${google_service_account.runtime[each.value].email}"
 }
 
 # Builds the functions' images: reads the source archive (Cloud Functions also stages a copy in its own

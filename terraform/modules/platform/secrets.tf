@@ -26,6 +26,10 @@ locals {
       env         = "TRUELAYER_SIGNING_PRIVATE_KEY"
       description = "PEM of the EC P-521 private key that signs requests to TrueLayer."
     }
+    moderation_audit_salt = {
+      env         = "MODERATION_AUDIT_SALT"
+      description = "Key of the hash of refused prompts kept in moderationEvents (random, at least 32 characters)."
+    }
   }
 }
 

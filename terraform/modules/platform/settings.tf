@@ -17,6 +17,13 @@ locals {
   }
   truelayer = local.truelayer_hosts[var.truelayer_environment]
 
+  # The categories Natural Language moderateText scores, spelt as it returns them
+  # (https://cloud.google.com/natural-language/docs/moderating-text); var.moderation_text_thresholds names these.
+  moderation_text_categories = [
+    "Toxic", "Insult", "Profanity", "Derogatory", "Sexual", "Death, Harm & Tragedy", "Violent", "Firearms & Weapons",
+    "Public Safety", "Health", "Religion & Belief", "Illicit Drugs", "War & Conflict", "Politics", "Finance", "Legal",
+  ]
+
   settings_env = {
     CINEWEAVE_ENV        = "production"
     GOOGLE_CLOUD_PROJECT = var.project_id
@@ -48,5 +55,15 @@ locals {
     PAYMENT_MINOR_PER_USD_CENT = var.payment_minor_per_usd_cent
     PAYMENT_MARKUP_PERCENT     = tostring(var.payment_markup_percent)
     GPU_COST_PER_SECOND_USD    = var.gpu_cost_per_second_usd
+
+    # Content moderation on create. The blocklist is passed as terms only (MODERATION_BLOCKLIST_FILE stays
+    # unset: a function has no place for the file), and LANGUAGE_API_ENDPOINT / VISION_API_ENDPOINT stay unset
+    # so the clients call Google's own endpoints. The audit salt is a secret (secrets.tf).
+    MODERATION_BLOCKLIST_TERMS       = join(",", var.moderation_blocklist_terms)
+    MODERATION_TEXT_THRESHOLDS       = jsonencode(var.moderation_text_thresholds)
+    MODERATION_IMAGE_LIKELIHOOD      = var.moderation_image_likelihood
+    MODERATION_FAIL_OPEN             = tostring(var.moderation_fail_open)
+    MODERATION_TIMEOUT_SEC           = tostring(var.moderation_timeout_sec)
+    MODERATION_MAX_REFUSALS_PER_HOUR = tostring(var.moderation_max_refusals_per_hour)
   }
 }

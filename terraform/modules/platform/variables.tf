@@ -217,3 +217,79 @@ variable "schedule_time_zone" {
   type        = string
   default     = "Etc/UTC"
 }
+
+# --- Content moderation of create requests (shared/config.py, MODERATION_*) -------------------------------
+
+variable "moderation_blocklist_terms" {
+  description = "Operator blocklist: terms refused in the prompt and the negative prompt, each matched as whole words of normalised text (MODERATION_BLOCKLIST_TERMS, comma-separated)."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for term in var.moderation_blocklist_terms : trimspace(term) != "" && !strcontains(term, ",")])
+    error_message = "moderation_blocklist_terms: each term must be non-blank and contain no comma (the setting is comma-separated)."
+  }
+}
+
+variable "moderation_text_thresholds" {
+  description = "Natural Language moderateText category => confidence (0..1) above which the prompt is refused; unlisted categories never refuse (MODERATION_TEXT_THRESHOLDS, as JSON)."
+  type        = map(number)
+  default = {
+    "Sexual"        = 0.8
+    "Derogatory"    = 0.8
+    "Violent"       = 0.8
+    "Toxic"         = 0.8
+    "Insult"        = 0.8
+    "Illicit Drugs" = 0.8
+  }
+
+  validation {
+    condition     = alltrue([for threshold in values(var.moderation_text_thresholds) : threshold >= 0 && threshold <= 1])
+    error_message = "moderation_text_thresholds: every confidence must be between 0 and 1."
+  }
+
+  # A misspelt category would never match, and so never refuse.
+  validation {
+    condition     = alltrue([for category in keys(var.moderation_text_thresholds) : contains(local.moderation_text_categories, category)])
+    error_message = "moderation_text_thresholds: every key must be a moderateText category, spelt as the API returns it (e.g. \"Illicit Drugs\")."
+  }
+}
+
+variable "moderation_image_likelihood" {
+  description = "Cloud Vision SafeSearch likelihood at or above which a start image is refused (adult, violence, racy) (MODERATION_IMAGE_LIKELIHOOD)."
+  type        = string
+  default     = "LIKELY"
+
+  validation {
+    condition     = contains(["VERY_UNLIKELY", "UNLIKELY", "POSSIBLE", "LIKELY", "VERY_LIKELY"], var.moderation_image_likelihood)
+    error_message = "moderation_image_likelihood must be VERY_UNLIKELY, UNLIKELY, POSSIBLE, LIKELY or VERY_LIKELY."
+  }
+}
+
+variable "moderation_fail_open" {
+  description = "When the moderation APIs fail: true lets the request through (and notes it), false refuses it with a 503 (MODERATION_FAIL_OPEN)."
+  type        = bool
+  default     = false
+}
+
+variable "moderation_timeout_sec" {
+  description = "Timeout in seconds of each call to the moderation APIs, more than 0 and at most 30 (MODERATION_TIMEOUT_SEC)."
+  type        = number
+  default     = 3
+
+  validation {
+    condition     = var.moderation_timeout_sec > 0 && var.moderation_timeout_sec <= 30
+    error_message = "moderation_timeout_sec must be more than 0 and at most 30."
+  }
+}
+
+variable "moderation_max_refusals_per_hour" {
+  description = "A user refused more than this many times in one clock hour is turned away (429) until the hour ends (MODERATION_MAX_REFUSALS_PER_HOUR)."
+  type        = number
+  default     = 10
+
+  validation {
+    condition     = var.moderation_max_refusals_per_hour >= 1 && floor(var.moderation_max_refusals_per_hour) == var.moderation_max_refusals_per_hour
+    error_message = "moderation_max_refusals_per_hour must be a whole number of at least 1."
+  }
+}
