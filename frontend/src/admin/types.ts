@@ -1,4 +1,4 @@
-import type { JobStatus } from "../api/types";
+import type { JobStatus, Page } from "../api/types";
 
 export interface DayCount {
   date: string;
@@ -40,4 +40,26 @@ export interface AdminUser {
 export interface AdminJobsQuery {
   status?: JobStatus | "";
   userId?: string;
+}
+
+/** Refusals of content moderation on one UTC day ("2026-12-01"). */
+export interface RefusalDay {
+  day: string;
+  refusals: number;
+}
+
+/** One create request refused by moderation: which field, which check and the categories it named. */
+export interface Refusal {
+  id: string;
+  uid: string;
+  email: string | null;
+  field: "prompt" | "negativePrompt" | "imageKey";
+  categories: string[];
+  check: "blocklist" | "text" | "image";
+  at: string;
+}
+
+/** GET /api/admin/moderation: 14 days of counts (oldest first) and a page of refusals (newest first). */
+export interface AdminModeration extends Page<Refusal> {
+  perDay: RefusalDay[];
 }

@@ -79,6 +79,14 @@ describe("ApiClient requests", () => {
     expect(sent(fetchImpl).url).toBe("https://api.test/api/admin/users?email=ada%40example.com&limit=25");
   });
 
+  it("pages the moderation log, keeping the counts per day", async () => {
+    const perDay = [{ day: "2026-12-01", refusals: 3 }];
+    const refusals = [{ id: "r1", uid: "u1", email: null, field: "prompt", categories: ["Violent"], check: "text", at: "2026-12-01T22:41:03+00:00" }];
+    const { api, fetchImpl } = client(json(200, { perDay, refusals, nextCursor: "c2" }));
+    await expect(api.adminModeration("c1")).resolves.toEqual({ perDay, items: refusals, nextCursor: "c2" });
+    expect(sent(fetchImpl).url).toBe("https://api.test/api/admin/moderation?limit=50&cursor=c1");
+  });
+
   it("posts a credit adjustment with delta, reason and key", async () => {
     const { api, fetchImpl } = client(json(200, { credits: 15 }));
     await expect(api.adjustCredits("u 1", -5, "Refund for outage", "key-9")).resolves.toEqual({ credits: 15 });
@@ -106,6 +114,23 @@ describe("ApiClient errors", () => {
     const error = await api.createJob({ prompt: "", durationSec: 5, aspectRatio: "16:9" }, "k").catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiError);
     expect(error).toMatchObject({ status: 400, code: "invalid_argument", message: "The prompt is empty.", field: "prompt" });
+  });
+
+  it("carries the field and categories of a content-policy refusal", async () => {
+    const { api } = client(json(422, { error: {
+      code: "content_policy", message: "This prompt can't be used.", field: "prompt", categories: ["Violent", "Illicit Drugs"],
+    } }));
+    const error = await api.createJob({ prompt: "x", durationSec: 5, aspectRatio: "16:9" }, "k").catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      status: 422, code: "content_policy", field: "prompt", categories: ["Violent", "Illicit Drugs"],
+    });
+  });
+
+  it("keeps only the category names that are strings", async () => {
+    const error = await errorFrom(json(422, { error: { code: "content_policy", message: "No.", field: 3, categories: ["adult", 7, null] } }));
+    expect(error.field).toBeUndefined();
+    expect(error.categories).toEqual(["adult"]);
+    expect((await errorFrom(json(400, { error: { message: "No." } }))).categories).toBeUndefined();
   });
 
   it("keeps the server's sentence for a 402", async () => {

@@ -1,20 +1,27 @@
 // The API client: adds the Firebase ID token, and turns every failure into an ApiError whose message is a
-// sentence a person can read (the message of the API's error body, {"error": {code, message, field?}}, or
-// one of ours for network and gateway failures).
+// sentence a person can read (the message of the API's error body, {"error": {code, message, field?,
+// categories?}}, or one of ours for network and gateway failures).
 import type {
-  Balance, CreatedJob, CreateJobBody, Job, LedgerEntry, Page, Payment, PlanListing, Redirect, Upload,
+  Balance, CreatedJob, CreateJobBody, ErrorBody, Job, LedgerEntry, Page, Payment, PlanListing, Redirect, Upload,
 } from "./types";
-import type { AdminJobsQuery, AdminOverview, AdminUser } from "../admin/types";
+import type { AdminJobsQuery, AdminModeration, AdminOverview, AdminUser, Refusal, RefusalDay } from "../admin/types";
 
 export class ApiError extends Error {
+  /** The request field the error is about, as the API names it ("prompt", "imageKey", …). */
+  readonly field?: string;
+  /** For a content_policy refusal: the categories it was flagged for ("Violent", "Blocked term", …). */
+  readonly categories?: string[];
+
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
-    readonly field?: string,
+    details: Pick<ErrorBody, "field" | "categories"> = {},
   ) {
     super(message);
     this.name = "ApiError";
+    this.field = details.field;
+    this.categories = details.categories;
   }
 }
 
@@ -38,8 +45,14 @@ export async function errorFrom(response: Response): Promise<ApiError> {
   } catch {
     // Not JSON: a proxy or gateway answered; fall through to a generic sentence.
   }
-  const error = (body as { error?: { code?: string; message?: string; field?: string } } | null)?.error;
-  if (error?.message) return new ApiError(response.status, error.code ?? "error", error.message, error.field);
+  const error = (body as { error?: Partial<ErrorBody> } | null)?.error;
+  if (error?.message) {
+    return new ApiError(response.status, error.code ?? "error", error.message, {
+      field: typeof error.field === "string" ? error.field : undefined,
+      categories: Array.isArray(error.categories)
+        ? error.categories.filter((name): name is string => typeof name === "string") : undefined,
+    });
+  }
   const retry = response.status >= 500 ? " Please try again in a moment." : "";
   return new ApiError(response.status, "http_error", `The server answered HTTP ${response.status}.${retry}`);
 }
@@ -124,6 +137,11 @@ export class ApiClient {
     const page = await this.request<{ users: AdminUser[]; nextCursor: string | null }>(
       "GET", withQuery("/api/admin/users", { cursor, email, limit: 25 }));
     return { items: page.users, nextCursor: page.nextCursor };
+  }
+  async adminModeration(cursor?: string | null): Promise<AdminModeration> {
+    const page = await this.request<{ perDay: RefusalDay[]; refusals: Refusal[]; nextCursor: string | null }>(
+      "GET", withQuery("/api/admin/moderation", { limit: 50, cursor }));
+    return { perDay: page.perDay, items: page.refusals, nextCursor: page.nextCursor };
   }
   adjustCredits(uid: string, delta: number, reason: string, idempotencyKey: string) {
     return this.request<{ credits: number }>("POST", `/api/admin/users/${encodeURIComponent(uid)}/credits`,

@@ -4,6 +4,14 @@ export type JobStatus = "queued" | "dispatched" | "running" | "done" | "expired"
 
 export const UNFINISHED: readonly JobStatus[] = ["queued", "dispatched", "running"];
 
+/** The API's error body, {"error": ErrorBody}; `categories` comes with a content_policy refusal only. */
+export interface ErrorBody {
+  code: string;
+  message: string;
+  field?: string;
+  categories?: string[];
+}
+
 export interface JobError {
   code: string;
   message: string;

@@ -93,6 +93,7 @@ export function fakeApi(overrides: Partial<{ [K in keyof ApiMethods]: ApiMethods
     adminOverview: vi.fn(never),
     adminJobs: vi.fn(() => Promise.resolve({ items: [], nextCursor: null })),
     adminUsers: vi.fn(() => Promise.resolve({ items: [], nextCursor: null })),
+    adminModeration: vi.fn(() => Promise.resolve({ perDay: [], items: [], nextCursor: null })),
     adjustCredits: vi.fn(() => Promise.resolve({ credits: 0 })),
   };
   for (const [name, impl] of Object.entries(overrides)) api[name] = vi.fn(impl as (...args: unknown[]) => unknown);
