@@ -11,10 +11,12 @@ interface Props {
   imageKey: string | null;
   onChange: (imageKey: string | null) => void;
   onBusy: (busy: boolean) => void;
+  /** The id of a refusal of the uploaded image shown beside the picker; the picker's controls point at it. */
+  describedBy?: string;
 }
 
 /** Drag-and-drop or pick an image; it is checked here, then uploaded straight to storage. */
-export function ImagePicker({ limits, imageKey, onChange, onBusy }: Props) {
+export function ImagePicker({ limits, imageKey, onChange, onBusy, describedBy }: Props) {
   const api = useApi();
   const input = useRef<HTMLInputElement>(null);
   const [preview, setPreview] = useState<string | null>(null);
@@ -79,17 +81,20 @@ export function ImagePicker({ limits, imageKey, onChange, onBusy }: Props) {
               <p className="small">{name}</p>
               {progress !== null && progress < 1 && <ProgressBar value={progress} label="Upload progress" />}
               {imageKey && <p className="small ok">Uploaded — the video starts from this image.</p>}
-              <button type="button" className="link-button" onClick={clear}>Remove image</button>
+              <button type="button" className="link-button" onClick={clear} aria-describedby={describedBy}>Remove image</button>
             </div>
           </div>
         ) : (
           <p>
             Drop an image here to start from it, or{" "}
-            <button type="button" className="link-button" onClick={() => input.current?.click()}>choose a file</button>
+            <button type="button" className="link-button" onClick={() => input.current?.click()} aria-describedby={describedBy}>
+              choose a file
+            </button>
             <span className="muted small"> · {imageTypes(limits.contentTypes)} up to {fileSize(limits.maxBytes)}</span>
           </p>
         )}
         <input ref={input} type="file" hidden accept={limits.contentTypes.join(",")} aria-label="Starting image"
+          aria-invalid={describedBy ? true : undefined} aria-describedby={describedBy}
           onChange={(e) => void take(e.target.files?.[0])} />
       </div>
       <Notice>{error}</Notice>

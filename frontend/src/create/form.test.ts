@@ -1,7 +1,8 @@
 // @vitest-environment node
 import { describe, expect, it } from "vitest";
+import { ApiError } from "../api/client";
 import { job, LIMITS } from "../test/fakes";
-import { costOf, emptyForm, formFromJob, formProblem, requestBody, type CreateForm } from "./form";
+import { costOf, emptyForm, fieldProblem, formFromJob, formProblem, requestBody, type CreateForm } from "./form";
 
 const form = (changes: Partial<CreateForm>): CreateForm => ({ ...emptyForm(LIMITS), prompt: "A lighthouse at dawn", ...changes });
 
@@ -96,5 +97,23 @@ describe("formFromJob", () => {
     expect(result.negativePrompt).toBe("");
     expect(result.aspectRatio).toBe("16:9");
     expect(formFromJob(older, { ...LIMITS, aspectRatios: ["9:16", "16:9"] }).aspectRatio).toBe("9:16");
+  });
+});
+
+describe("fieldProblem", () => {
+  it("takes the field, sentence and categories of a refusal of a form field", () => {
+    const refusal = new ApiError(422, "content_policy", "This prompt can't be used.", { field: "prompt", categories: ["Violent"] });
+    expect(fieldProblem(refusal)).toEqual({ field: "prompt", message: "This prompt can't be used.", categories: ["Violent"] });
+  });
+
+  it("gives other field errors no categories", () => {
+    const error = new ApiError(400, "invalid_argument", "imageKey does not name an image you uploaded.", { field: "imageKey" });
+    expect(fieldProblem(error)).toEqual({ field: "imageKey", message: error.message, categories: [] });
+  });
+
+  it("leaves errors without a form field to the form's notice", () => {
+    expect(fieldProblem(new ApiError(503, "unavailable", "Moderation is down."))).toBeNull();
+    expect(fieldProblem(new ApiError(400, "invalid_argument", "Bad key.", { field: "Idempotency-Key" }))).toBeNull();
+    expect(fieldProblem(new Error("prompt"))).toBeNull();
   });
 });

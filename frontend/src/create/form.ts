@@ -1,5 +1,6 @@
 // The create form's state, its checks and the request it becomes; kept apart from the page so that it
 // is tested without a browser.
+import { ApiError } from "../api/client";
 import type { CreateJobBody, Job, JobLimits } from "../api/types";
 import { secondsPerCredit } from "../api/limits";
 
@@ -65,4 +66,26 @@ export function requestBody(form: CreateForm): CreateJobBody {
   if (form.imageKey) body.imageKey = form.imageKey;
   if (form.seed.trim()) body.seed = Number(form.seed.trim());
   return body;
+}
+
+/** The fields an API refusal can name that the form shows it beside (others go above the button). */
+export type FormField = "prompt" | "negativePrompt" | "imageKey";
+
+const FORM_FIELDS: readonly string[] = ["prompt", "negativePrompt", "imageKey"] satisfies FormField[];
+
+export interface FieldProblem {
+  field: FormField;
+  message: string;
+  /** What moderation flagged, e.g. ["Violent"]; empty for other refusals. */
+  categories: string[];
+}
+
+function isFormField(name: string | undefined): name is FormField {
+  return name !== undefined && FORM_FIELDS.includes(name);
+}
+
+/** An API error about one of the form's fields, to show beside it; null for any other error. */
+export function fieldProblem(error: unknown): FieldProblem | null {
+  if (!(error instanceof ApiError) || !isFormField(error.field)) return null;
+  return { field: error.field, message: error.message, categories: error.categories ?? [] };
 }

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState, type FormEvent } from "react";
+import { useCallback, useEffect, useId, useRef, useState, type FormEvent } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router-dom";
 import { newIdempotencyKey } from "../api/client";
 import type { JobLimits } from "../api/types";
@@ -7,8 +7,11 @@ import { useApi } from "../app/services";
 import { Notice } from "../components/Notice";
 import { Spinner } from "../components/Spinner";
 import { useAsync } from "../components/useAsync";
+import { FieldError } from "../create/FieldError";
 import { ImagePicker } from "../create/ImagePicker";
-import { costOf, emptyForm, formFromJob, formProblem, requestBody, type CreateForm } from "../create/form";
+import {
+  costOf, emptyForm, fieldProblem, formFromJob, formProblem, requestBody, type CreateForm, type FieldProblem, type FormField,
+} from "../create/form";
 import { aspectRatioLabel, credits } from "../format";
 
 export function CreatePage() {
@@ -30,6 +33,8 @@ function CreateVideoForm({ limits }: { limits: JobLimits }) {
   const [uploading, setUploading] = useState(false);
   const [submitting, setSubmitting] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [refused, setRefused] = useState<FieldProblem | null>(null);
+  const errorIds = useId();
   // One key per intended job: a retry after a lost answer must not charge twice.
   const idempotencyKey = useRef(newIdempotencyKey());
 
@@ -45,7 +50,15 @@ function CreateVideoForm({ limits }: { limits: JobLimits }) {
   const update = (changes: Partial<CreateForm>) => {
     idempotencyKey.current = newIdempotencyKey();
     setForm((old) => ({ ...old, ...changes }));
+    // Editing the field a refusal named takes the refusal away; it was about the old value.
+    setRefused((old) => (old && old.field in changes ? null : old));
   };
+
+  const problemOf = (field: FormField) => (refused?.field === field ? refused : null);
+  const errorId = (field: FormField) => `${errorIds}-${field}-error`;
+  /** The attributes that tie an input to the refusal shown beside it. */
+  const describedBy = (field: FormField) =>
+    problemOf(field) ? { "aria-invalid": true, "aria-describedby": errorId(field) } : {};
 
   const cost = costOf(form.durationSec, limits);
   const short = balance !== null && balance.credits < cost;
@@ -60,12 +73,19 @@ function CreateVideoForm({ limits }: { limits: JobLimits }) {
     }
     setSubmitting(true);
     setError(null);
+    setRefused(null);
     try {
       const created = await api.createJob(requestBody(form), idempotencyKey.current);
       await refreshCredits();
       void navigate(`/jobs/${created.jobId}`);
     } catch (exc) {
-      setError((exc as Error).message);
+      const refusal = fieldProblem(exc);
+      if (refusal) {
+        setRefused(refusal);
+        if (refusal.field === "negativePrompt") setShowNegative(true); // it may be folded away
+      } else {
+        setError((exc as Error).message);
+      }
       void refreshCredits();
     } finally {
       setSubmitting(false);
@@ -83,7 +103,8 @@ function CreateVideoForm({ limits }: { limits: JobLimits }) {
           </span>
         </span>
         <textarea rows={4} aria-label="Prompt" value={form.prompt} placeholder="A paper boat drifting down a rain-soaked street at dusk, neon reflections, slow dolly shot"
-          onChange={(e) => update({ prompt: e.target.value })} />
+          onChange={(e) => update({ prompt: e.target.value })} {...describedBy("prompt")} />
+        <FieldError id={errorId("prompt")} problem={problemOf("prompt")} />
       </label>
 
       <details className="negative" open={showNegative} onToggle={(e) => setShowNegative((e.target as HTMLDetailsElement).open)}>
@@ -91,14 +112,16 @@ function CreateVideoForm({ limits }: { limits: JobLimits }) {
         <label className="field">
           <span className="muted small">What to keep out of the video</span>
           <textarea rows={2} aria-label="Negative prompt" value={form.negativePrompt}
-            onChange={(e) => update({ negativePrompt: e.target.value })} />
+            onChange={(e) => update({ negativePrompt: e.target.value })} {...describedBy("negativePrompt")} />
+          <FieldError id={errorId("negativePrompt")} problem={problemOf("negativePrompt")} />
         </label>
       </details>
 
       <div className="field">
         <span>Starting image (optional)</span>
         <ImagePicker limits={limits.upload} imageKey={form.imageKey} onBusy={setUploading}
-          onChange={(imageKey) => update({ imageKey })} />
+          onChange={(imageKey) => update({ imageKey })} describedBy={problemOf("imageKey") ? errorId("imageKey") : undefined} />
+        <FieldError id={errorId("imageKey")} problem={problemOf("imageKey")} />
       </div>
 
       <div className="field-row">
