@@ -53,6 +53,8 @@ describe("AdminPage", () => {
     expect(within(screen.getByTestId("revenue")).getByText("Creator")).toBeInTheDocument();
     expect(await screen.findByText("ada@example.com")).toBeInTheDocument();
     expect(await screen.findByText("Foxes in snow")).toBeInTheDocument();
+    expect(screen.getByRole("heading", { name: "Content moderation" })).toBeInTheDocument();
+    expect(api.adminModeration).toHaveBeenCalledWith(null);
   });
 
   it("reads the totals again on Refresh", async () => {

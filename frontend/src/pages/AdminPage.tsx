@@ -1,5 +1,6 @@
 import { useCallback, useEffect } from "react";
 import { JobsTable } from "../admin/JobsTable";
+import { ModerationPanel } from "../admin/ModerationPanel";
 import { Overview } from "../admin/Overview";
 import { UsersTable } from "../admin/UsersTable";
 import { useApi, useSession } from "../app/services";
@@ -33,6 +34,7 @@ function AdminConsole() {
       {overview.data ? <Overview data={overview.data} /> : !overview.error && <Spinner label="Loading totals" />}
       <UsersTable onChanged={() => void overview.reload()} />
       <JobsTable />
+      <ModerationPanel />
     </section>
   );
 }
