@@ -7,12 +7,14 @@ const SHOTS = "test-results/screenshots";
 
 export interface ConsoleWatch {
   errors: string[];
+  /** Errors a test expects, such as the line Chromium logs for every 4xx answer; these don't fail it. */
+  expected: RegExp[];
 }
 
 export const test = base.extend<{ consoleWatch: ConsoleWatch }>({
   consoleWatch: [
     async ({ context }, use) => {
-      const watch: ConsoleWatch = { errors: [] };
+      const watch: ConsoleWatch = { errors: [], expected: [] };
       const observe = (page: Page) => {
         page.on("console", (message) => {
           if (message.type() === "error") watch.errors.push(`${page.url()}: ${message.text()}`);
@@ -22,7 +24,8 @@ export const test = base.extend<{ consoleWatch: ConsoleWatch }>({
       context.pages().forEach(observe);
       context.on("page", observe);
       await use(watch);
-      expect(watch.errors, "browser console errors").toEqual([]);
+      const unexpected = watch.errors.filter((error) => !watch.expected.some((pattern) => pattern.test(error)));
+      expect(unexpected, "browser console errors").toEqual([]);
     },
     { auto: true },
   ],
