@@ -55,6 +55,14 @@ def adjust(request, uid):
     return json_response(answer)
 
 
+@endpoint.route("/api/admin/moderation")
+def moderation(request):
+    app = services()
+    app.users.admin(request)
+    limit = query_int(request, "limit", 50, low=1, high=200)
+    return json_response(app.admin.moderation(limit, request.args.get("cursor")))
+
+
 @functions_framework.http
 def admin(request):
     return endpoint(request)

@@ -5,16 +5,25 @@ accepting forged webhooks.
 """
 
 import functools
+import json
 import os
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
+from shared.domain.moderation import DEFAULT_IMAGE_LIKELIHOOD, DEFAULT_TEXT_THRESHOLDS, Likelihood
+
 LOCAL_SECRET = "local-development-secret-not-for-production"
 PLACEHOLDER_SECRETS = {"", "change-me", "test", "local", LOCAL_SECRET}
-LIST_SETTINGS = ("internal_invokers", "truelayer_webhook_jkus")  # comma-separated in the environment
+LIST_SETTINGS = (  # comma-separated in the environment
+    "internal_invokers",
+    "truelayer_webhook_jkus",
+    "moderation_blocklist_terms",
+)
+JSON_SETTINGS = ("moderation_text_thresholds",)  # a JSON object in the environment
+Confidence = Annotated[float, Field(ge=0, le=1)]
 
 
 class Settings(BaseModel):
@@ -69,6 +78,20 @@ class Settings(BaseModel):
     # the admin console turns GPU seconds into cost with it.
     gpu_cost_per_second_usd: Decimal = Field(default=Decimal("0.00116"), ge=0)
 
+    # Content safety (shared/services/moderation.py). Blocklist terms come from the list and/or a file of one
+    # term a line; text is refused above a confidence per Natural Language category, images at or above a
+    # SafeSearch likelihood. The endpoints are unset in production (Google's own); locally, the stand-ins.
+    moderation_blocklist_terms: tuple[str, ...] = ()
+    moderation_blocklist_file: str | None = None
+    moderation_text_thresholds: dict[str, Confidence] = Field(default_factory=lambda: dict(DEFAULT_TEXT_THRESHOLDS))
+    moderation_image_likelihood: Likelihood = DEFAULT_IMAGE_LIKELIHOOD
+    moderation_fail_open: bool = False  # when the moderation APIs fail: let the job through (noted) or 503
+    moderation_timeout_sec: float = Field(default=3.0, gt=0, le=30)
+    moderation_max_refusals_per_hour: int = Field(default=10, ge=1)
+    moderation_audit_salt: str = LOCAL_SECRET  # keys the hash of a refused prompt in moderationEvents
+    language_api_endpoint: str | None = None
+    vision_api_endpoint: str | None = None
+
     @property
     def payments_configured(self) -> bool:
         """TrueLayer can be called: a request-signing key and client credentials are set."""
@@ -88,10 +111,11 @@ class Settings(BaseModel):
             "s3_secret_access_key",
             "truelayer_client_secret",
             "truelayer_signing_private_key",
+            "moderation_audit_salt",
         ):
             if getattr(self, name) in PLACEHOLDER_SECRETS:
                 raise ValueError(f"{name.upper()} is a placeholder; set a real secret in production")
-        for name in ("internal_task_secret", "webhook_token_secret"):
+        for name in ("internal_task_secret", "webhook_token_secret", "moderation_audit_salt"):
             if len(getattr(self, name)) < 32:
                 raise ValueError(f"{name.upper()} must be at least 32 characters in production")
         if self.queue_backend != "cloud_tasks":
@@ -105,14 +129,22 @@ class Settings(BaseModel):
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
         environ = os.environ if environ is None else environ
-        values = {}
+        values: dict[str, object] = {}
         for name in cls.model_fields:
             key = (
                 "CINEWEAVE_ENV" if name == "env" else ("GOOGLE_CLOUD_PROJECT" if name == "project_id" else name.upper())
             )
             if key in environ:
                 raw = environ[key]
-                values[name] = tuple(filter(None, raw.split(","))) if name in LIST_SETTINGS else raw
+                if name in LIST_SETTINGS:
+                    values[name] = tuple(filter(None, (part.strip() for part in raw.split(","))))
+                elif name in JSON_SETTINGS:
+                    try:
+                        values[name] = json.loads(raw)
+                    except ValueError:
+                        raise RuntimeError(f"invalid configuration: {key} must be a JSON object") from None
+                else:
+                    values[name] = raw
         try:
             return cls(**values)
         except ValidationError as exc:

@@ -75,7 +75,34 @@ class Services:
     def jobs(self):
         from shared.services.jobs import JobService
 
-        return JobService(self.store, self.settings, self.objects, self.queue, self.gpu)
+        return JobService(self.store, self.settings, self.objects, self.queue, self.gpu, self.moderation)
+
+    @functools.cached_property
+    def moderation(self):
+        from shared.adapters.moderation_records import FirestoreModerationRecords
+        from shared.services.moderation import ModerationService
+
+        return ModerationService(
+            FirestoreModerationRecords(self.db),
+            self.settings,
+            self.objects,
+            text=lambda: self.text_moderator,
+            image=lambda: self.image_moderator,
+        )
+
+    @functools.cached_property
+    def text_moderator(self):
+        from shared.adapters.google_moderation import NaturalLanguageModerator
+
+        s = self.settings
+        return NaturalLanguageModerator(s.language_api_endpoint, s.moderation_timeout_sec)
+
+    @functools.cached_property
+    def image_moderator(self):
+        from shared.adapters.google_moderation import VisionSafeSearch
+
+        s = self.settings
+        return VisionSafeSearch(s.vision_api_endpoint, s.moderation_timeout_sec)
 
     @functools.cached_property
     def lifecycle(self):

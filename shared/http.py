@@ -42,11 +42,14 @@ def json_response(body: pydantic.BaseModel, status: int = 200, headers: dict[str
 
 def error_response(error: errors.CineWeaveError) -> flask.Response:
     headers = {}
-    if hasattr(error, "retry_after"):
-        headers["Retry-After"] = str(error.retry_after)
+    retry_after = getattr(error, "retry_after", None)
+    if retry_after is not None:
+        headers["Retry-After"] = str(retry_after)
     detail = responses.ErrorDetail(code=error.code, message=error.message)
     if error.field:
         detail.field = error.field
+    if isinstance(error, errors.ContentPolicy):
+        detail.categories = error.categories
     return json_response(responses.ErrorBody(error=detail), error.status, headers)
 
 

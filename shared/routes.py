@@ -34,6 +34,7 @@ ROUTES: tuple[Route, ...] = (
     Route("admin", ("GET",), "/api/admin/jobs"),
     Route("admin", ("GET",), "/api/admin/users"),
     Route("admin", ("POST",), "/api/admin/users/<uid>/credits"),
+    Route("admin", ("GET",), "/api/admin/moderation"),
     Route("health", ("GET",), "/api/healthz"),
 )
 

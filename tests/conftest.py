@@ -124,6 +124,22 @@ def emulators(_emulator_pool) -> Emulators:
     return Emulators(firestore_host=firestore, auth_host=auth, s3_endpoint=s3)
 
 
+@pytest.fixture(scope="session")
+def moderation_standins():
+    """The Natural Language and Cloud Vision stand-ins on the ports the test environment names, in threads;
+    answers {"language": StandIn, "vision": StandIn} so that tests can read their call counts."""
+    from shared.local.moderation_standins import serve
+
+    servers = {
+        "language": serve("language", settings.HOST, settings.TEST_LANGUAGE_PORT),
+        "vision": serve("vision", settings.HOST, settings.TEST_VISION_PORT),
+    }
+    yield {api: server.app for api, server in servers.items()}
+    for server in servers.values():
+        server.shutdown()
+        server.server_close()
+
+
 @pytest.fixture
 def clean_state(emulators):
     """Start the test with no documents, no accounts and an empty bucket."""

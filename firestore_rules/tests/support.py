@@ -86,6 +86,10 @@ SEED = {
     "payments/pay-bob": {"uid": OTHER_UID, "status": "settled", "credits": 80},
     "webhookEvents/evt-1": {"provider": "truelayer", "paymentId": "pay-alice"},
     "plans/starter": {"name": "Starter", "creditsPerMonth": 80, "priceUsdCents": 1000},
+    # Alice's own refusal, her refusal count and the verdict on her upload: even she may not read them.
+    "moderationEvents/refusal-alice": {"uid": OWNER_UID, "field": "prompt", "categories": ["Violent"]},
+    f"moderationCounts/{OWNER_UID}": {"refusals": 1},
+    "uploads/upload-alice": {"imageKey": f"uploads/{OWNER_UID}/a.png", "likelihoods": {"adult": "VERY_UNLIKELY"}},
     "internalThings/thing-1": {"note": "a collection the rules do not name"},
 }
 

@@ -35,6 +35,9 @@ POLICY = {
     "payments": ("admin", "admin", "nobody", "nobody", "nobody"),
     "webhookEvents": ("admin", "admin", "nobody", "nobody", "nobody"),
     "plans": ("admin", "admin", "nobody", "nobody", "nobody"),
+    "moderationEvents": ("admin", "admin", "nobody", "nobody", "nobody"),
+    "moderationCounts": ("admin", "admin", "nobody", "nobody", "nobody"),
+    "uploads": ("admin", "admin", "nobody", "nobody", "nobody"),
     "unknown": ("admin", "admin", "nobody", "nobody", "nobody"),
 }
 OPERATIONS = ("get", "list", "create", "update", "delete")
@@ -46,6 +49,9 @@ TARGETS = {
     "payments": "payments/pay-alice",
     "webhookEvents": "webhookEvents/evt-1",
     "plans": "plans/starter",
+    "moderationEvents": "moderationEvents/refusal-alice",
+    "moderationCounts": f"moderationCounts/{OWNER_UID}",
+    "uploads": "uploads/upload-alice",
     "unknown": "internalThings/thing-1",
 }
 
@@ -142,7 +148,7 @@ def assert_ok(response) -> None:
 
 
 def test_policy_table_is_complete():
-    assert len(MATRIX) == len(POLICY) * len(OPERATIONS) * len(PRINCIPALS) == 140
+    assert len(MATRIX) == len(POLICY) * len(OPERATIONS) * len(PRINCIPALS) == 200
     assert set(TARGETS) == set(POLICY)
     assert all(len(cells) == len(OPERATIONS) for cells in POLICY.values())
     assert all(allowed(cell) <= set(PRINCIPALS) for cells in POLICY.values() for cell in cells)

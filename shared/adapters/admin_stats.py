@@ -54,12 +54,15 @@ def _where(query, field: str, op: str, value):
     return query.where(filter=firestore.FieldFilter(field, op, value))
 
 
+def day_starts(now: dt.datetime, days: int = DAYS) -> list[dt.datetime]:
+    """Midnight (UTC) of each of the last `days` days, today included, oldest first."""
+    today = now.astimezone(dt.UTC).date()
+    return [dt.datetime.combine(today - dt.timedelta(days=back), dt.time(), dt.UTC) for back in range(days - 1, -1, -1)]
+
+
 def jobs_per_day(db: firestore.Client, now: dt.datetime, days: int = DAYS) -> list[responses.DayCount]:
     """Jobs created on each of the last `days` UTC days (today included), oldest first, and how many failed."""
-    today = now.astimezone(dt.UTC).date()
-    starts = [
-        dt.datetime.combine(today - dt.timedelta(days=back), dt.time(), dt.UTC) for back in range(days - 1, -1, -1)
-    ]
+    starts = day_starts(now, days)
     batch: dict[tuple[Any, str], tuple[Any, Aggregations]] = {}
     for start in starts:
         end = start + dt.timedelta(days=1)
@@ -75,6 +78,21 @@ def jobs_per_day(db: firestore.Client, now: dt.datetime, days: int = DAYS) -> li
         )
         for start in starts
     ]
+
+
+def refusals_per_day(db: firestore.Client, now: dt.datetime, days: int = DAYS) -> list[responses.ModerationDay]:
+    """Content-policy refusals on each of the last `days` UTC days, oldest first."""
+    starts = day_starts(now, days)
+    events = firestore_db.moderation_events(db)
+    batch: dict[dt.datetime, tuple[Any, Aggregations]] = {
+        start: (
+            _where(_where(events, "at", ">=", start), "at", "<", start + dt.timedelta(days=1)),
+            {"n": ("count", None)},
+        )
+        for start in starts
+    }
+    counts = aggregate_all(batch)
+    return [responses.ModerationDay(day=start.date().isoformat(), refusals=int(counts[start]["n"])) for start in starts]
 
 
 def revenue(db: firestore.Client, settings: Settings) -> list[responses.RevenueRow]:

@@ -63,6 +63,18 @@ def jobs(db: firestore.Client):
     return db.collection("jobs")
 
 
+def moderation_events(db: firestore.Client):
+    return db.collection("moderationEvents")
+
+
+def moderation_counts(db: firestore.Client):
+    return db.collection("moderationCounts")
+
+
+def uploads(db: firestore.Client):
+    return db.collection("uploads")
+
+
 def encode_cursor(doc_id: str) -> str:
     return base64.urlsafe_b64encode(doc_id.encode()).decode().rstrip("=")
 

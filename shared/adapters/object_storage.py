@@ -9,6 +9,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from shared.config import Settings
+from shared.domain import errors
 from shared.services.ports import StoredObject
 
 
@@ -56,7 +57,17 @@ class ObjectStore:
             if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
                 return None
             raise
-        return StoredObject(key=key, size=head["ContentLength"], content_type=head.get("ContentType"))
+        return StoredObject(
+            key=key, size=head["ContentLength"], content_type=head.get("ContentType"), etag=head.get("ETag", "")
+        )
+
+    def read(self, key: str, max_bytes: int) -> bytes:
+        body = self.client.get_object(Bucket=self.bucket, Key=key)["Body"]
+        data = body.read(max_bytes + 1)
+        body.close()
+        if len(data) > max_bytes:
+            raise errors.TooLarge(f"The object is larger than {max_bytes} bytes.")
+        return data
 
     def delete(self, keys: list[str]) -> None:
         if keys:

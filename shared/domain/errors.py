@@ -48,12 +48,26 @@ class UnsupportedMediaType(CineWeaveError):
     status, code = 415, "unsupported_media_type"
 
 
+class ContentPolicy(CineWeaveError):
+    """Refused by content moderation; names the field and the categories, never scores or blocklist terms."""
+
+    status, code = 422, "content_policy"
+
+    def __init__(self, message: str, *, field: str, categories: tuple[str, ...] | list[str]):
+        super().__init__(message, field=field)
+        self.categories = list(categories)
+
+
 class TooManyActiveJobs(CineWeaveError):
     status, code = 429, "too_many_active_jobs"
 
 
 class RateLimited(CineWeaveError):
     status, code = 429, "rate_limited"
+
+    def __init__(self, message: str, *, field: str | None = None, retry_after: int | None = None):
+        super().__init__(message, field=field)
+        self.retry_after = retry_after
 
 
 class Busy(CineWeaveError):

@@ -111,6 +111,7 @@ class Job(StoredRecord):
     frames: int | None = None
     timings: dict[str, Any] | None = None
     gpu_seconds: float | None = None
+    moderation_unchecked: list[str] | None = None  # fields let through unchecked while moderation was down
 
     @classmethod
     def from_document(cls, job_id: str, data: dict[str, Any]) -> Job:

@@ -18,6 +18,7 @@ class ErrorDetail(Answer):
     code: str
     message: str
     field: str | None = None
+    categories: list[str] | None = None  # content_policy: what the content was refused for
 
 
 class ErrorBody(Answer):
@@ -171,6 +172,27 @@ class DayCount(Answer):
     date: str
     total: int
     failed: int
+
+
+class ModerationDay(Answer):
+    day: str
+    refusals: int
+
+
+class ModerationRefusal(Answer):
+    id: str
+    uid: str
+    email: str | None
+    field: str
+    categories: list[str]
+    check: str
+    at: str | None
+
+
+class ModerationPage(Answer):
+    perDay: list[ModerationDay]
+    refusals: list[ModerationRefusal]
+    nextCursor: str | None
 
 
 class RevenueRow(Answer):

@@ -40,6 +40,10 @@ RULES_TEST_FIRESTORE_PORT = 8285 + _TEST_OFFSET
 DEV_API_PORT = 8080
 DEV_GPU_RUNNER_PORT = 8091
 DEV_TRUELAYER_PORT = 8093
+DEV_LANGUAGE_PORT = 8095  # the Natural Language stand-in
+DEV_VISION_PORT = 8096  # the Cloud Vision stand-in
+TEST_LANGUAGE_PORT = 8195 + _TEST_OFFSET
+TEST_VISION_PORT = 8196 + _TEST_OFFSET
 TRUELAYER_KEYS_DIR = RUN_DIR / "truelayer"  # dev keys: ours for request signing, the stand-in's for webhooks
 LOCAL_TRUELAYER_CLIENT_ID = "cineweave-local"
 LOCAL_TRUELAYER_CLIENT_SECRET = "local-truelayer-client-secret-for-dev-only"
@@ -77,6 +81,16 @@ def local_env(
         "RUNPOD_API_KEY": LOCAL_RUNPOD_API_KEY,
         "WAN_PRESET": "tiny",
         **truelayer_env(f"http://{HOST}:{truelayer_port}"),
+        **moderation_env(DEV_LANGUAGE_PORT, DEV_VISION_PORT),
+    }
+
+
+def moderation_env(language_port: int, vision_port: int) -> dict[str, str]:
+    """Point the moderation clients at the stand-ins. The blocklist (MODERATION_BLOCKLIST_TERMS) and the
+    other moderation settings are left to the caller's environment."""
+    return {
+        "LANGUAGE_API_ENDPOINT": f"http://{HOST}:{language_port}",
+        "VISION_API_ENDPOINT": f"http://{HOST}:{vision_port}",
     }
 
 
@@ -106,4 +120,5 @@ def env_for_tests() -> dict[str, str]:
         "INTERNAL_TASK_SECRET": "test-internal-task-secret-for-tests-only",
         "WEBHOOK_TOKEN_SECRET": "test-webhook-token-secret-for-tests-only",
         "WAN_PRESET": "tiny",
+        **moderation_env(TEST_LANGUAGE_PORT, TEST_VISION_PORT),
     }

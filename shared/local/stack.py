@@ -141,6 +141,17 @@ def start_truelayer_standin(port: int, api_base: str) -> ManagedProcess:
     return process
 
 
+def start_moderation_standin(api: str, port: int) -> ManagedProcess:
+    """A stand-in for Natural Language (`api="language"`) or Cloud Vision (`api="vision"`)."""
+    base = f"http://{settings.HOST}:{port}"
+    argv = [sys.executable, "-m", "shared.local.moderation_standins", "--api", api, "--host", settings.HOST]
+    process = spawn(
+        f"{api} stand-in", [*argv, "--port", str(port)], url=base, log_path=settings.RUN_DIR / f"{api}-standin.log"
+    )
+    wait_ready(process, lambda: http_ok(f"{base}/local/health", api), timeout_s=30)
+    return process
+
+
 def _start_emulators(env: dict[str, str]) -> list[ManagedProcess]:
     from shared.local.emulators import start_auth, start_firestore, start_s3
 
@@ -177,6 +188,7 @@ def _timed(start):
 def _banner(api_base: str, env: dict[str, str], runner: SupervisedGpuRunner) -> str:
     from shared.local.auth_emulator import sign_in_instructions
 
+    blocklist = os.environ.get("MODERATION_BLOCKLIST_TERMS") or "(none: set MODERATION_BLOCKLIST_TERMS=a,b)"
     return f"""
 CineWeave is running at {api_base}  (web app at /, API under /api)
   Firestore emulator  {env["FIRESTORE_EMULATOR_HOST"]}
@@ -184,6 +196,9 @@ CineWeave is running at {api_base}  (web app at /, API under /api)
   S3 (moto)           {env["S3_ENDPOINT_URL"]}  bucket {env["S3_BUCKET"]}
   GPU runner          {runner.url}  (WAN_PRESET={env["WAN_PRESET"]})
   TrueLayer stand-in  {env["TRUELAYER_API_URL"]}  (payments: buy on the account page, "Pay now")
+  Natural Language    {env["LANGUAGE_API_ENDPOINT"]}  (stand-in: [[flag:Violent]] in a prompt is refused)
+  Cloud Vision        {env["VISION_API_ENDPOINT"]}  (stand-in: [[flag:adult]] in an image's bytes is refused)
+  blocklist           {blocklist}
   logs                {settings.RUN_DIR}/
 
 {sign_in_instructions(env["FIREBASE_AUTH_EMULATOR_HOST"], api_base)}
@@ -207,6 +222,8 @@ def main() -> int:
         ("S3 server (moto)", ports.s3),
         ("GPU runner", settings.DEV_GPU_RUNNER_PORT),
         ("TrueLayer stand-in", settings.DEV_TRUELAYER_PORT),
+        ("Natural Language stand-in", settings.DEV_LANGUAGE_PORT),
+        ("Cloud Vision stand-in", settings.DEV_VISION_PORT),
         ("API router", settings.DEV_API_PORT),
     ]
     signal.signal(signal.SIGTERM, _interrupt)  # `kill` ends the stack the way Ctrl-C does
@@ -223,6 +240,9 @@ def main() -> int:
         log.info("GPU runner ready at %s (log: %s)", runner.url, runner.log_path)
         emulators.append(start_truelayer_standin(settings.DEV_TRUELAYER_PORT, env["PUBLIC_BASE_URL"]))
         log.info("TrueLayer stand-in ready at %s", emulators[-1].url)
+        for api, port in (("language", settings.DEV_LANGUAGE_PORT), ("vision", settings.DEV_VISION_PORT)):
+            emulators.append(start_moderation_standin(api, port))
+            log.info("%s stand-in ready at %s", api, emulators[-1].url)
 
         from werkzeug.serving import make_server
 

@@ -93,6 +93,29 @@ class AdminService:
             )
         return responses.AdminUserPage(users=rows, nextCursor=next_cursor)
 
+    def moderation(self, limit: int, cursor: str | None) -> responses.ModerationPage:
+        """Refusals per day, and the refusals themselves, newest first."""
+        collection = firestore_db.moderation_events(self.db)
+        query = collection.order_by("at", direction=firestore.Query.DESCENDING)
+        docs, next_cursor = firestore_db.page(query, collection, limit, cursor)
+        rows = []
+        for doc in docs:
+            data = doc.to_dict()
+            rows.append(
+                responses.ModerationRefusal(
+                    id=doc.id,
+                    uid=data.get("uid", ""),
+                    email=data.get("email"),
+                    field=data.get("field", ""),
+                    categories=list(data.get("categories", [])),
+                    check=data.get("check", ""),
+                    at=iso(data.get("at")),
+                )
+            )
+        return responses.ModerationPage(
+            perDay=admin_stats.refusals_per_day(self.db, self.clock()), refusals=rows, nextCursor=next_cursor
+        )
+
     def adjust(
         self, admin_uid: str, uid: str, delta: int, reason: str, idempotency_key: str | None
     ) -> responses.CreditsAfterAdjustment:

@@ -15,6 +15,7 @@ from shared.domain.jobs import QUEUED_STATES, Job, JobStatus
 from shared.domain.objects import poster_key, upload_prefix, video_key
 from shared.domain.requests import IDEMPOTENCY_KEY, CreateJobRequest
 from shared.log import fields, get_logger
+from shared.services.moderation import ModerationService
 from shared.services.ports import DispatchQueue, GpuBackend, ObjectStorage, Store, Transaction
 from shared.services.views import job_view
 
@@ -33,8 +34,17 @@ def new_job_id(uid: str, idempotency_key: str | None) -> str:
 
 
 class JobService:
-    def __init__(self, store: Store, settings: Settings, objects: ObjectStorage, queue: DispatchQueue, gpu: GpuBackend):
+    def __init__(
+        self,
+        store: Store,
+        settings: Settings,
+        objects: ObjectStorage,
+        queue: DispatchQueue,
+        gpu: GpuBackend,
+        moderation: ModerationService,
+    ):
         self.store, self.settings, self.objects, self.queue, self.gpu = store, settings, objects, queue, gpu
+        self.moderation = moderation
 
     # -- create -------------------------------------------------------------------------------------------
     def check_create(self, uid: str, request: CreateJobRequest, idempotency_key: str | None) -> None:
@@ -52,6 +62,10 @@ class JobService:
     ) -> responses.JobCreated:
         self.check_create(uid, request, idempotency_key)
         job_id = new_job_id(uid, idempotency_key)
+        # Screened before the transaction: refused content reserves nothing. A retried create of a job that
+        # exists was screened when it was made.
+        replay = idempotency_key is not None and self.store.job(job_id) is not None
+        unchecked = [] if replay else self.moderation.screen(uid, email, request, job_id)
         fingerprint = request_hash(request)
         seed = request.seed if request.seed is not None else secrets.randbelow(MAX_SEED + 1)
         cost = credits.credits_for(request.durationSec)
@@ -93,6 +107,7 @@ class JobService:
                 create_answer=answer.model_dump(),
                 video_key=video_key(uid, job_id),
                 poster_key=poster_key(uid, job_id),
+                **({"moderation_unchecked": unchecked} if unchecked else {}),
                 dispatch_attempts=0,
                 created_at=now,
                 updated_at=now,

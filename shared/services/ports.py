@@ -18,6 +18,7 @@ from typing import Any, Protocol, TypeVar
 
 from shared.domain.credits import Account, LedgerEntry
 from shared.domain.jobs import Job, JobStatus
+from shared.domain.moderation import ImageVerdict, Refusal
 from shared.domain.payments import Payment, Subscription
 
 T = TypeVar("T")
@@ -100,12 +101,29 @@ class Store(Protocol):
         ...
 
 
+class ModerationRecords(Protocol):
+    """Refusals (the audit trail and the per-user hourly count) and the verdicts kept with uploads."""
+
+    def refusals_since(self, uid: str, window_start: dt.datetime) -> int:
+        """The user's refusals counted in the window that starts at `window_start`."""
+        ...
+
+    def record_refusal(self, refusal: Refusal, window_start: dt.datetime) -> int:
+        """Keep the refusal and count it in the window, in one transaction; a repeat of the same id is not
+        counted again. Answers the window's count."""
+        ...
+
+    def image_verdict(self, image_key: str) -> ImageVerdict | None: ...
+    def save_image_verdict(self, verdict: ImageVerdict) -> None: ...
+
+
 # -- the other outside services -------------------------------------------------------------------------------
 @dataclasses.dataclass(frozen=True)
 class StoredObject:
     key: str
     size: int
     content_type: str | None
+    etag: str = ""  # names the bytes: a new upload under the same key has another
 
 
 class ObjectStorage(Protocol):
@@ -114,7 +132,28 @@ class ObjectStorage(Protocol):
         self, key: str, expires_sec: int, filename: str | None = None, attachment: bool = False
     ) -> str: ...
     def stat(self, key: str) -> StoredObject | None: ...
+    def read(self, key: str, max_bytes: int) -> bytes:
+        """The object's bytes; an object larger than `max_bytes` is refused with `errors.TooLarge`."""
+        ...
+
     def delete(self, keys: list[str]) -> None: ...
+
+
+class ModerationUnavailable(Exception):
+    """A moderation API did not answer (after its retry), so the content could not be checked."""
+
+
+class TextModerator(Protocol):
+    def moderate(self, text: str) -> dict[str, float]:
+        """Confidence per moderation category, 0..1; `ModerationUnavailable` when the API fails."""
+        ...
+
+
+class ImageModerator(Protocol):
+    def safe_search(self, image: bytes, image_url: Callable[[], str]) -> dict[str, str]:
+        """SafeSearch likelihood names per field (adult, violence, racy...). `image_url` gives a short-lived
+        URL of the same image, for images too big to send inline. `ModerationUnavailable` when the API fails."""
+        ...
 
 
 class DispatchQueue(Protocol):

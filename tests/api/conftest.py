@@ -43,7 +43,7 @@ def runpod():
 
 
 @pytest.fixture
-def services(emulators, clean_state, runpod):
+def services(emulators, clean_state, runpod, moderation_standins):
     from shared import container
     from shared.config import Settings
 

@@ -55,6 +55,7 @@ def test_production_refuses_placeholder_secrets():
         "TRUELAYER_CLIENT_SECRET": "tl-client-secret",
         "TRUELAYER_SIGNING_PRIVATE_KEY": "-----BEGIN EC PRIVATE KEY-----",
         "TRUELAYER_WEBHOOK_JKUS": "https://webhooks.truelayer.com/.well-known/jwks",
+        "MODERATION_AUDIT_SALT": "z" * 40,
     }
     assert Settings.from_env(good).env == "production"
     for name, bad in [
@@ -66,9 +67,18 @@ def test_production_refuses_placeholder_secrets():
         ("TRUELAYER_CLIENT_SECRET", LOCAL_SECRET),
         ("TRUELAYER_SIGNING_PRIVATE_KEY", ""),
         ("TRUELAYER_WEBHOOK_JKUS", "http://127.0.0.1:8093/.well-known/jwks"),
+        ("MODERATION_AUDIT_SALT", LOCAL_SECRET),
+        ("MODERATION_AUDIT_SALT", "short"),
+        ("MODERATION_TEXT_THRESHOLDS", "Violent=0.5"),
+        ("MODERATION_TEXT_THRESHOLDS", '{"Violent": 1.5}'),
+        ("MODERATION_IMAGE_LIKELIHOOD", "SOMEWHAT"),
     ]:
-        with pytest.raises(RuntimeError, match=name if name != "QUEUE_BACKEND" else "cloud_tasks"):
+        with pytest.raises(RuntimeError, match=f"(?i){name}" if name != "QUEUE_BACKEND" else "cloud_tasks"):
             Settings.from_env(good | {name: bad})
+    operator = Settings.from_env(
+        {"MODERATION_BLOCKLIST_TERMS": " dragonfruit, blue moon ,", "MODERATION_FAIL_OPEN": "1"}
+    )
+    assert operator.moderation_blocklist_terms == ("dragonfruit", "blue moon") and operator.moderation_fail_open
     assert Settings.from_env({}).env == "local"  # the local stack runs on the defaults
 
 

@@ -11,8 +11,10 @@ from shared.config import Settings
 from shared.services.credits import CreditService
 from shared.services.jobs import JobService
 from shared.services.lifecycle import JobLifecycle
+from shared.services.moderation import ModerationService
 from shared.services.sweep import Sweeper
 from tests.unit.fakes import MemoryObjects, MemoryStore, RecordingQueue, ScriptedGpu
+from tests.unit.moderation_fakes import MarkerSafeSearch, MarkerTextModerator, MemoryModerationRecords
 
 
 @dataclasses.dataclass
@@ -26,12 +28,18 @@ class App:
     jobs: JobService
     lifecycle: JobLifecycle
     sweeper: Sweeper
+    moderation: ModerationService
+    records: MemoryModerationRecords
+    text: MarkerTextModerator
+    vision: MarkerSafeSearch
 
 
-def build_app(*, rerun: bool = False) -> App:
-    settings = Settings()
+def build_app(*, rerun: bool = False, settings: Settings | None = None) -> App:
+    settings = settings or Settings()
     store, objects, queue, gpu = MemoryStore(rerun=rerun), MemoryObjects(), RecordingQueue(), ScriptedGpu()
     lifecycle = JobLifecycle(store, settings, objects, gpu, WebhookTokens(settings.webhook_token_secret))
+    records, text, vision = MemoryModerationRecords(), MarkerTextModerator(), MarkerSafeSearch()
+    moderation = ModerationService(records, settings, objects, text=lambda: text, image=lambda: vision)
     return App(
         store=store,
         objects=objects,
@@ -39,9 +47,13 @@ def build_app(*, rerun: bool = False) -> App:
         gpu=gpu,
         settings=settings,
         credits=CreditService(store),
-        jobs=JobService(store, settings, objects, queue, gpu),
+        jobs=JobService(store, settings, objects, queue, gpu, moderation),
         lifecycle=lifecycle,
         sweeper=Sweeper(store, lifecycle, queue, objects),
+        moderation=moderation,
+        records=records,
+        text=text,
+        vision=vision,
     )
 
 

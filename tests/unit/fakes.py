@@ -12,6 +12,7 @@ import base64
 import copy
 import dataclasses
 import datetime as dt
+import hashlib
 import threading
 import uuid
 from collections.abc import Callable, Sequence
@@ -215,13 +216,21 @@ class MemoryStore:
 
 
 class MemoryObjects:
-    """Object storage: keys that exist, and URLs that name them."""
+    """Object storage: keys that exist, their bytes, and URLs that name them."""
 
     def __init__(self) -> None:
         self.objects: dict[str, StoredObject] = {}
+        self.data: dict[str, bytes] = {}
 
-    def put(self, key: str, size: int = 100, content_type: str | None = "image/png") -> None:
-        self.objects[key] = StoredObject(key, size, content_type)
+    def put(self, key: str, size: int = 100, content_type: str | None = "image/png", data: bytes = b"") -> None:
+        self.data[key] = data
+        etag = hashlib.md5(data + str(size).encode()).hexdigest()
+        self.objects[key] = StoredObject(key, len(data) or size, content_type, etag)
+
+    def read(self, key: str, max_bytes: int) -> bytes:
+        if len(self.data[key]) > max_bytes:
+            raise errors.TooLarge(f"The object is larger than {max_bytes} bytes.")
+        return self.data[key]
 
     def upload_url(self, key: str, content_type: str, size_bytes: int, expires_sec: int) -> str:
         return f"memory://put/{key}?type={content_type}&size={size_bytes}&ttl={expires_sec}"
