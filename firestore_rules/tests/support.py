@@ -89,7 +89,7 @@ SEED = {
     # Alice's own refusal, her refusal count and the verdict on her upload: even she may not read them.
     "moderationEvents/refusal-alice": {"uid": OWNER_UID, "field": "prompt", "categories": ["Violent"]},
     f"moderationCounts/{OWNER_UID}": {"refusals": 1},
-    "uploads/upload-alice": {"imageKey": f"uploads/{OWNER_UID}/a.png", "likelihoods": {"adult": "VERY_UNLIKELY"}},
+    "uploads/upload-alice": {"imageKey": f"uploads/{OWNER_UID}/a.png", "etag": "abc"},
     "internalThings/thing-1": {"note": "a collection the rules do not name"},
 }
 

@@ -31,9 +31,12 @@ def stack():
         text=True,
         start_new_session=True,
         env={
-            key: value
-            for key, value in os.environ.items()
-            if not key.startswith(("FIRESTORE_", "FIREBASE_", "S3_", "PUBLIC_"))
+            **{
+                key: value
+                for key, value in os.environ.items()
+                if not key.startswith(("FIRESTORE_", "FIREBASE_", "S3_", "PUBLIC_"))
+            },
+            "MODERATION_BLOCKLIST_TERMS": "dragonfruit",  # as `MODERATION_BLOCKLIST_TERMS=dragonfruit make run`
         },
     )
     deadline = time.monotonic() + 180
@@ -56,6 +59,8 @@ def stack():
         settings.DEV_API_PORT,
         settings.DEV_GPU_RUNNER_PORT,
         settings.DEV_TRUELAYER_PORT,
+        settings.DEV_LANGUAGE_PORT,
+        settings.DEV_VISION_PORT,
         *vars(settings.DEV_EMULATOR_PORTS).values(),
     ):
         with pytest.raises(requests.ConnectionError):
@@ -73,11 +78,15 @@ def test_first_clip_from_sign_up_to_download(stack):
     assert any(stage.startswith("running/") for stage in result["stages"]), result["stages"]
 
 
-def _gpu_runner() -> psutil.Process:
+def _listening_on(port: int) -> psutil.Process:
     for connection in psutil.net_connections(kind="tcp"):
-        if connection.laddr.port == settings.DEV_GPU_RUNNER_PORT and connection.status == psutil.CONN_LISTEN:
+        if connection.laddr.port == port and connection.status == psutil.CONN_LISTEN:
             return psutil.Process(connection.pid)
-    raise AssertionError("no GPU runner is listening")
+    raise AssertionError(f"nothing is listening on {port}")
+
+
+def _gpu_runner() -> psutil.Process:
+    return _listening_on(settings.DEV_GPU_RUNNER_PORT)
 
 
 def test_killed_gpu_runner_leaves_a_job_the_next_sweep_refunds(stack):
@@ -143,3 +152,36 @@ def test_buying_creator_on_the_pay_page_grants_250_credits_once(stack):
         replay = requests.post(hook["url"], data=hook["body"].encode(), headers=hook["headers"], timeout=10)
         assert replay.status_code == 200 and replay.json()["effect"] == "duplicate"
     assert journey.call("GET", "/api/credits", creator).json() == balance
+
+
+# Last in the module: it stops the Natural Language stand-in, which the stack does not restart.
+def test_refused_prompts_charge_nothing_and_a_stopped_text_api_fails_closed(stack):
+    journey = Journey(API, AUTH, log=lambda line: None)
+    creator, admin = journey._user(admin=False), journey._user(admin=True)
+    journey.call("POST", f"/api/admin/users/{creator['uid']}/credits", admin, json={"delta": 2, "reason": "test"})
+
+    def create(prompt: str) -> requests.Response:
+        return journey.call("POST", "/api/jobs/create", creator, json={"prompt": prompt, "durationSec": 5})
+
+    def unchanged() -> None:
+        assert journey.call("GET", "/api/credits", creator).json()["credits"] == 2
+        entries = journey.call("GET", "/api/credits/ledger", creator).json()["entries"]
+        assert [entry["kind"] for entry in entries] == ["adjust"]
+
+    blocked = create("a DrAg0n-fruit floating in space")
+    assert blocked.status_code == 422, blocked.text
+    assert blocked.json()["error"] | {"message": ""} == {
+        "code": "content_policy",
+        "field": "prompt",
+        "categories": ["Blocked term"],
+        "message": "",
+    }
+    flagged = create("a duel at dawn [[flag:Violent]]")
+    assert flagged.status_code == 422 and flagged.json()["error"]["categories"] == ["Violent"]
+    unchanged()
+
+    _listening_on(settings.DEV_LANGUAGE_PORT).kill()
+    down = create("a red kite over the sea")
+    assert down.status_code == 503 and down.json()["error"]["code"] == "unavailable", down.text
+    assert int(down.headers["Retry-After"]) > 0
+    unchanged()
