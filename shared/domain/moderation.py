@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Literal
@@ -39,6 +38,7 @@ REFUSAL_WINDOW = dt.timedelta(hours=1)
 # Look-alikes read as the letters they stand for; "1" is either of two letters, handled when matching.
 _LOOKALIKES = str.maketrans({"0": "o", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"})
 _ONE_READS_AS = "il"
+_FOLD_ONE = str.maketrans({"i": "1", "l": "1"})
 
 
 def normalise(text: str) -> str:
@@ -50,28 +50,44 @@ def normalise(text: str) -> str:
     return " ".join(word for word in words if word)
 
 
-def _term_pattern(term: str) -> str | None:
-    words = normalise(term).split()
-    if not words:
-        return None
-    # A letter that "1" can stand for also matches a "1" in the text; a "1" in the term matches any of them.
-    classes = {letter: f"[{letter}1]" for letter in _ONE_READS_AS} | {"1": f"[{_ONE_READS_AS}1]"}
-    body = " ".join("".join(classes.get(ch, re.escape(ch)) for ch in word) for word in words)
-    return rf"(?<!\S){body}(?!\S)"
+def _letters_alike(term: str, word: str) -> bool:
+    """Two normalised words read the same, a "1" standing for "i" or "l" on either side."""
+    if len(term) != len(word):
+        return False
+    one = _ONE_READS_AS
+    return all(t == w or (w == "1" and t in one) or (t == "1" and w in one) for t, w in zip(term, word, strict=True))
 
 
 class Blocklist:
-    """The operator's terms, each matched as whole words of normalised text."""
+    """The operator's terms, each matched as whole words of normalised text.
+
+    Terms are indexed by their first word with "i", "l" and "1" folded together, so matching a prompt is one
+    lookup a word; a candidate is then compared letter by letter."""
 
     def __init__(self, terms: Iterable[str]):
-        patterns = sorted({p for p in map(_term_pattern, terms) if p})
-        self._pattern = re.compile("|".join(patterns)) if patterns else None
+        self._by_first_word: dict[str, list[tuple[str, ...]]] = {}
+        for term in terms:
+            words = tuple(normalise(term).split())
+            if words:
+                self._by_first_word.setdefault(_fold_one(words[0]), []).append(words)
 
     def __bool__(self) -> bool:
-        return self._pattern is not None
+        return bool(self._by_first_word)
 
     def matches(self, text: str | None) -> bool:
-        return bool(self._pattern and text and self._pattern.search(normalise(text)))
+        if not self._by_first_word or not text:
+            return False
+        words = normalise(text).split()
+        for start, word in enumerate(words):
+            for term in self._by_first_word.get(_fold_one(word), ()):
+                following = words[start : start + len(term)]
+                if len(following) == len(term) and all(map(_letters_alike, term, following)):
+                    return True
+        return False
+
+
+def _fold_one(word: str) -> str:
+    return word.translate(_FOLD_ONE)
 
 
 def parse_terms(text: str) -> list[str]:

@@ -26,7 +26,7 @@ import re
 import threading
 
 import requests
-from werkzeug.serving import make_server
+from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
 TEXT_CATEGORIES = (
@@ -176,9 +176,14 @@ class StandIn:
         return fetched.content if fetched.ok else "We can not access the URL currently."
 
 
+class _QuietHandler(WSGIRequestHandler):
+    def log_request(self, *args, **kwargs) -> None:  # a line per request would drown a test's output
+        pass
+
+
 def serve(api: str, host: str, port: int):
     """A started server (in a daemon thread) for tests; `.shutdown()` stops it."""
-    server = make_server(host, port, StandIn(api), threaded=True)
+    server = make_server(host, port, StandIn(api), threaded=True, request_handler=_QuietHandler)
     threading.Thread(target=server.serve_forever, name=f"{api}-standin", daemon=True).start()
     return server
 
