@@ -11,9 +11,12 @@ test("a render that fails shows its reason and the refund", async ({ page }) => 
 
   await page.getByRole("link", { name: "Create" }).click();
   await page.getByLabel("Prompt", { exact: true }).fill("A lighthouse in a storm");
-  // Passes the page's type and size checks, but is not an image the worker can decode.
+  // Starts with PNG's signature, so it passes the page's type and size checks and the image check at create,
+  // but it is not an image the worker can decode.
+  const pngSignature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
   await page.getByLabel("Starting image").setInputFiles({
-    name: "lighthouse.png", mimeType: "image/png", buffer: Buffer.from("this is not really a PNG file"),
+    name: "lighthouse.png", mimeType: "image/png",
+    buffer: Buffer.concat([pngSignature, Buffer.from("this is not really a PNG file")]),
   });
   await expect(page.getByText("Uploaded — the video starts from this image.")).toBeVisible();
   await page.getByRole("button", { name: /^Generate/ }).click();
