@@ -15,6 +15,7 @@ from shared.domain.contract import (
     Duration,
 )
 from shared.domain.ids import StoredId
+from shared.domain.webhooks import WEBHOOK_EVENTS, WEBHOOK_URL_MAX_CHARS, WebhookEvent
 
 IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9._:\-]{1,200}$")
 
@@ -34,6 +35,16 @@ class CreateJobRequest(BaseModel):
     durationSec: Duration
     seed: int | None = Field(default=None, ge=MIN_SEED, le=MAX_SEED)
     aspectRatio: AspectRatio = DEFAULT_ASPECT_RATIO
+    # Where to POST the job's events (Standard Webhooks, signed with the user's secret), and which events.
+    webhookUrl: str | None = Field(default=None, min_length=1, max_length=WEBHOOK_URL_MAX_CHARS)
+    webhookEvents: list[WebhookEvent] | None = Field(default=None, min_length=1, max_length=len(WEBHOOK_EVENTS))
+
+    @field_validator("webhookEvents")
+    @classmethod
+    def _distinct_events(cls, value: list[WebhookEvent] | None) -> list[WebhookEvent] | None:
+        if value is not None and len(set(value)) != len(value):
+            raise ValueError("webhookEvents must not repeat an event")
+        return value
 
     @field_validator("durationSec", mode="before")
     @classmethod
@@ -58,6 +69,12 @@ class CreateJobRequest(BaseModel):
     @classmethod
     def _negative_prompt_length(cls, value: str | None) -> str | None:
         return _longer_than("negativePrompt", NEGATIVE_PROMPT_MAX_CHARS, value)
+
+
+class CreateApiKeyRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    name: str = Field(min_length=1, max_length=100)
 
 
 class UploadRequest(BaseModel):

@@ -38,6 +38,19 @@ class JobErrorView(Answer):
     message: str
 
 
+class JobLinks(Answer):
+    self: str  # GET: the job
+    cancel: str  # POST: cancel it, refunding what it reserved
+
+
+class WebhookDelivery(Answer):
+    event: str
+    attempt: int
+    statusCode: int | None  # the receiver's answer, None when there was none
+    error: str | None  # why the attempt failed, when it did
+    at: str
+
+
 class JobView(Answer):
     jobId: str
     status: str
@@ -65,6 +78,8 @@ class JobView(Answer):
     downloadUrl: str | None = None
     posterUrl: str | None = None
     userId: str | None = None  # admin views only
+    urls: JobLinks | None = None
+    webhookDeliveries: list[WebhookDelivery] | None = None  # the last attempts, newest first
 
 
 class JobList(Answer):
@@ -165,6 +180,31 @@ class PaymentView(Answer):
     period: str | None = None
     redirectUrl: str | None = None
     failureReason: str | None = None
+
+
+# -- developers: API keys and the webhook signing secret -----------------------------------------------------
+class ApiKeyInfo(Answer):
+    id: str
+    name: str
+    prefix: str  # the first characters of the key, to tell keys apart; never the secret
+    createdAt: str | None
+    lastUsedAt: str | None
+
+
+class ApiKeyCreated(Answer):
+    id: str
+    name: str
+    key: str  # the secret, shown this once
+    prefix: str
+    createdAt: str | None
+
+
+class ApiKeyList(Answer):
+    keys: list[ApiKeyInfo]
+
+
+class WebhookSecret(Answer):
+    secret: str  # whsec_…: verifies the webhook-signature header of our deliveries
 
 
 # -- admin --------------------------------------------------------------------------------------------------

@@ -23,7 +23,11 @@ log = get_logger("jobs")
 
 
 def request_hash(request: CreateJobRequest) -> str:
-    return hashlib.sha256(json.dumps(request.model_dump(), sort_keys=True).encode()).hexdigest()
+    fields = request.model_dump()
+    for name in ("webhookUrl", "webhookEvents"):  # added later: left out when unset, so older hashes still match
+        if fields[name] is None:
+            del fields[name]
+    return hashlib.sha256(json.dumps(fields, sort_keys=True).encode()).hexdigest()
 
 
 def new_job_id(uid: str, idempotency_key: str | None) -> str:
