@@ -170,3 +170,17 @@ variable "moderation_max_refusals_per_hour" {
   type        = number
   default     = 10
 }
+
+# --- Cloud Armor at the load balancer ------------------------------------------------------------------
+
+variable "edge_rate_limit_requests" {
+  description = "Requests per client IP and function backend that Cloud Armor lets through on /api/* per interval (over it: 429)."
+  type        = number
+  default     = 120
+}
+
+variable "edge_rate_limit_interval_sec" {
+  description = "Interval in seconds of the Cloud Armor throttle (10, 30, 60, 120, 180, 240, 300, 600, 900, 1200, 1800, 2700, 3600)."
+  type        = number
+  default     = 60
+}

@@ -44,4 +44,7 @@ module "cineweave" {
   moderation_fail_open             = var.moderation_fail_open
   moderation_timeout_sec           = var.moderation_timeout_sec
   moderation_max_refusals_per_hour = var.moderation_max_refusals_per_hour
+
+  edge_rate_limit_requests     = var.edge_rate_limit_requests
+  edge_rate_limit_interval_sec = var.edge_rate_limit_interval_sec
 }

@@ -86,7 +86,9 @@ module "edge" {
   public_functions = module.platform.public_functions
   web_bucket       = module.web.bucket
   enable_cdn       = var.enable_cdn
-  security_policy  = var.security_policy
+
+  edge_rate_limit_requests     = var.edge_rate_limit_requests
+  edge_rate_limit_interval_sec = var.edge_rate_limit_interval_sec
 
   depends_on = [module.platform] # the project's APIs are enabled there
 }

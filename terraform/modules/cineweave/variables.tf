@@ -64,12 +64,6 @@ variable "r2_jurisdiction" {
   default     = "default"
 }
 
-variable "security_policy" {
-  description = "Optional Cloud Armor policy attached to the function backends."
-  type        = string
-  default     = null
-}
-
 variable "sweep_schedule" {
   description = "Cron schedule of the sweep."
   type        = string
@@ -232,5 +226,15 @@ variable "moderation_timeout_sec" {
 
 variable "moderation_max_refusals_per_hour" {
   description = "Refusals a user may have in one clock hour before create requests are turned away (429)."
+  type        = number
+}
+
+variable "edge_rate_limit_requests" {
+  description = "Requests per client IP and function backend that Cloud Armor lets through on /api/* per interval (over it: 429)."
+  type        = number
+}
+
+variable "edge_rate_limit_interval_sec" {
+  description = "Interval in seconds of the Cloud Armor throttle (10, 30, 60, 120, 180, 240, 300, 600, 900, 1200, 1800, 2700, 3600)."
   type        = number
 }

@@ -1,6 +1,7 @@
 # The single public HTTPS entry: a global external Application Load Balancer on one IP with a Google-managed
 # certificate. /api/... goes to the public functions through one serverless NEG + backend service each; every
-# other path is the web app from the GCS backend bucket. Port 80 only redirects to HTTPS.
+# other path is the web app from the GCS backend bucket. Port 80 only redirects to HTTPS. The function backends
+# sit behind the Cloud Armor policy of armor.tf.
 
 resource "google_compute_global_address" "this" {
   project = var.project_id
@@ -27,7 +28,7 @@ resource "google_compute_backend_service" "function" {
   name                  = "${var.name_prefix}-${replace(each.key, "_", "-")}"
   protocol              = "HTTPS"
   load_balancing_scheme = "EXTERNAL_MANAGED"
-  security_policy       = var.security_policy
+  security_policy       = google_compute_security_policy.api.self_link
 
   backend {
     group = google_compute_region_network_endpoint_group.function[each.key].id

@@ -39,8 +39,24 @@ variable "enable_cdn" {
   default     = true
 }
 
-variable "security_policy" {
-  description = "Optional Cloud Armor security policy (self link or name) attached to every function backend."
-  type        = string
-  default     = null
+variable "edge_rate_limit_requests" {
+  description = "Cloud Armor throttle on /api/*: requests one client IP may make to one function backend per edge_rate_limit_interval_sec; the rest are answered 429."
+  type        = number
+  default     = 120
+
+  validation {
+    condition     = var.edge_rate_limit_requests >= 1 && var.edge_rate_limit_requests <= 1000000 && floor(var.edge_rate_limit_requests) == var.edge_rate_limit_requests
+    error_message = "edge_rate_limit_requests must be a whole number from 1 to 1000000 (Cloud Armor's throttle range)."
+  }
+}
+
+variable "edge_rate_limit_interval_sec" {
+  description = "Interval in seconds over which Cloud Armor counts edge_rate_limit_requests."
+  type        = number
+  default     = 60
+
+  validation {
+    condition     = contains([10, 30, 60, 120, 180, 240, 300, 600, 900, 1200, 1800, 2700, 3600], var.edge_rate_limit_interval_sec)
+    error_message = "edge_rate_limit_interval_sec must be one of Cloud Armor's intervals: 10, 30, 60, 120, 180, 240, 300, 600, 900, 1200, 1800, 2700 or 3600."
+  }
 }
