@@ -14,14 +14,17 @@ class Route(NamedTuple):
 
 
 ROUTES: tuple[Route, ...] = (
-    Route("create_job", ("POST",), "/api/jobs/create"),
+    # /api/jobs is one path, so one function (the load balancer routes by path): create and list.
+    Route("create_job", ("POST",), "/api/jobs"),
+    Route("create_job", ("POST",), "/api/jobs/create"),  # the first create route, kept as an alias
+    Route("create_job", ("GET",), "/api/jobs"),
     Route("cancel_job", ("POST",), "/api/jobs/<job_id>/cancel"),
-    Route("get_job", ("GET",), "/api/jobs"),
     Route("get_job", ("GET",), "/api/jobs/<job_id>"),
     Route("credits", ("GET",), "/api/credits"),
     Route("credits", ("GET",), "/api/credits/ledger"),
     Route("create_upload", ("POST",), "/api/uploads"),
     Route("plans", ("GET",), "/api/plans"),
+    Route("plans", ("GET",), "/api/openapi.json"),
     Route("subscribe", ("POST",), "/api/subscribe"),
     Route("subscribe", ("POST",), "/api/topup"),
     Route("subscribe", ("GET",), "/api/payments/<payment_id>"),
@@ -35,6 +38,11 @@ ROUTES: tuple[Route, ...] = (
     Route("admin", ("GET",), "/api/admin/users"),
     Route("admin", ("POST",), "/api/admin/users/<uid>/credits"),
     Route("admin", ("GET",), "/api/admin/moderation"),
+    Route("developer", ("POST",), "/api/keys"),
+    Route("developer", ("GET",), "/api/keys"),
+    Route("developer", ("DELETE",), "/api/keys/<key_id>"),
+    Route("developer", ("GET",), "/api/webhooks/secret"),
+    Route("developer", ("POST",), "/api/webhooks/secret/rotate"),
     Route("health", ("GET",), "/api/healthz"),
 )
 
