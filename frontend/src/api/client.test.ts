@@ -42,7 +42,7 @@ describe("ApiClient requests", () => {
     const body = { prompt: "A fox", durationSec: 5, aspectRatio: "16:9" as const, seed: 3 };
     await expect(api.createJob(body, "key-1")).resolves.toMatchObject({ jobId: "j1" });
     const request = sent(fetchImpl);
-    expect(request.url).toBe("https://api.test/api/jobs/create");
+    expect(request.url).toBe("https://api.test/api/jobs");
     expect(request.method).toBe("POST");
     expect(request.headers["Content-Type"]).toBe("application/json");
     expect(request.headers["Idempotency-Key"]).toBe("key-1");
@@ -105,6 +105,42 @@ describe("ApiClient requests", () => {
     await second.api.topup(50, "k2");
     expect(sent(second.fetchImpl).url).toBe("https://api.test/api/topup");
     expect(JSON.parse(sent(second.fetchImpl).body!)).toEqual({ credits: 50 });
+  });
+});
+
+describe("ApiClient developer API", () => {
+  it("lists keys from the keys field", async () => {
+    const keys = [{ id: "k1", name: "CI", prefix: "cw_ab12", createdAt: null, lastUsedAt: null }];
+    const { api, fetchImpl } = client(json(200, { keys }));
+    await expect(api.apiKeys()).resolves.toEqual(keys);
+    expect(sent(fetchImpl).url).toBe("https://api.test/api/keys");
+  });
+
+  it("posts a key's name", async () => {
+    const { api, fetchImpl } = client(json(201, { id: "k1", name: "CI", key: "cw_secret", prefix: "cw_secr", createdAt: null }));
+    await expect(api.createApiKey("CI")).resolves.toMatchObject({ key: "cw_secret" });
+    expect(sent(fetchImpl).method).toBe("POST");
+    expect(JSON.parse(sent(fetchImpl).body!)).toEqual({ name: "CI" });
+  });
+
+  it("revokes a key, reading no body from the 204", async () => {
+    const { api, fetchImpl } = client(new Response(null, { status: 204 }));
+    await expect(api.deleteApiKey("k/1")).resolves.toBeUndefined();
+    expect(sent(fetchImpl)).toMatchObject({ url: "https://api.test/api/keys/k%2F1", method: "DELETE" });
+  });
+
+  it("carries the message of the key limit", async () => {
+    const { api } = client(json(409, { error: { code: "conflict", message: "You already have 10 API keys." } }));
+    await expect(api.createApiKey("11th")).rejects.toMatchObject({ status: 409, code: "conflict", message: "You already have 10 API keys." });
+  });
+
+  it("reads and rotates the webhook secret", async () => {
+    const first = client(json(200, { secret: "whsec_a" }));
+    await expect(first.api.webhookSecret()).resolves.toEqual({ secret: "whsec_a" });
+    expect(sent(first.fetchImpl)).toMatchObject({ url: "https://api.test/api/webhooks/secret", method: "GET" });
+    const second = client(json(200, { secret: "whsec_b" }));
+    await second.api.rotateWebhookSecret();
+    expect(sent(second.fetchImpl)).toMatchObject({ url: "https://api.test/api/webhooks/secret/rotate", method: "POST" });
   });
 });
 

@@ -2,7 +2,8 @@
 // sentence a person can read (the message of the API's error body, {"error": {code, message, field?,
 // categories?}}, or one of ours for network and gateway failures).
 import type {
-  Balance, CreatedJob, CreateJobBody, ErrorBody, Job, LedgerEntry, Page, Payment, PlanListing, Redirect, Upload,
+  ApiKey, Balance, CreatedApiKey, CreatedJob, CreateJobBody, ErrorBody, Job, LedgerEntry, Page, Payment, PlanListing,
+  Redirect, Upload, WebhookSecret,
 } from "./types";
 import type { AdminJobsQuery, AdminModeration, AdminOverview, AdminUser, Refusal, RefusalDay } from "../admin/types";
 
@@ -80,12 +81,13 @@ export class ApiClient {
       throw new ApiError(0, "network", "CineWeave can't be reached right now; check your connection and try again.");
     }
     if (!response.ok) throw await errorFrom(response);
+    if (response.status === 204) return undefined as T; // DELETE answers with no body
     return (await response.json()) as T;
   }
 
   // Jobs
   createJob(body: CreateJobBody, idempotencyKey: string) {
-    return this.request<CreatedJob>("POST", "/api/jobs/create", body, { "Idempotency-Key": idempotencyKey });
+    return this.request<CreatedJob>("POST", "/api/jobs", body, { "Idempotency-Key": idempotencyKey });
   }
   job(jobId: string) {
     return this.request<Job>("GET", `/api/jobs/${encodeURIComponent(jobId)}`);
@@ -122,6 +124,23 @@ export class ApiClient {
   }
   payment(paymentId: string) {
     return this.request<Payment>("GET", `/api/payments/${encodeURIComponent(paymentId)}`);
+  }
+
+  // Developer API: keys (managed with the ID token only) and the webhook signing secret
+  async apiKeys(): Promise<ApiKey[]> {
+    return (await this.request<{ keys: ApiKey[] }>("GET", "/api/keys")).keys;
+  }
+  createApiKey(name: string) {
+    return this.request<CreatedApiKey>("POST", "/api/keys", { name });
+  }
+  deleteApiKey(keyId: string) {
+    return this.request<void>("DELETE", `/api/keys/${encodeURIComponent(keyId)}`);
+  }
+  webhookSecret() {
+    return this.request<WebhookSecret>("GET", "/api/webhooks/secret");
+  }
+  rotateWebhookSecret() {
+    return this.request<WebhookSecret>("POST", "/api/webhooks/secret/rotate");
   }
 
   // Admin console

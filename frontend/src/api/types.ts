@@ -43,6 +43,22 @@ export interface Job {
   posterUrl?: string;
   error?: JobError;
   userId?: string;
+  urls?: JobLinks | null;
+  webhookDeliveries?: WebhookDelivery[] | null;
+}
+
+/** Absolute addresses: `self` to GET the job, `cancel` to POST its cancellation. */
+export interface JobLinks {
+  self: string;
+  cancel: string;
+}
+
+export interface WebhookDelivery {
+  event: string;
+  attempt: number;
+  statusCode: number | null;
+  error: string | null;
+  at: string;
 }
 
 export interface Page<T> {
@@ -105,13 +121,18 @@ export interface CreateJobBody {
   durationSec: number;
   seed?: number;
   aspectRatio: string;
+  webhookUrl?: string;
+  webhookEvents?: WebhookEvent[];
 }
+
+export type WebhookEvent = "job.running" | "job.completed" | "job.failed" | "job.canceled";
 
 export interface CreatedJob {
   jobId: string;
   status: "queued";
   creditsReserved: number;
   creditsRemaining: number;
+  urls?: JobLinks | null;
 }
 
 export interface Upload {
@@ -135,4 +156,27 @@ export interface Payment {
   createdAt: string;
   planId?: string;
   failureReason?: string;
+}
+
+/** One of the user's API keys as listed: the prefix tells keys apart; the secret is never listed. */
+export interface ApiKey {
+  id: string;
+  name: string;
+  prefix: string;
+  createdAt: string | null;
+  lastUsedAt: string | null;
+}
+
+/** POST /api/keys: the only answer that carries the secret `key` (cw_…). */
+export interface CreatedApiKey {
+  id: string;
+  name: string;
+  key: string;
+  prefix: string;
+  createdAt: string | null;
+}
+
+/** The whsec_… secret that signs the user's webhook deliveries. */
+export interface WebhookSecret {
+  secret: string;
 }

@@ -1,8 +1,10 @@
 import { useCallback, useEffect } from "react";
 import { useSearchParams } from "react-router-dom";
+import { ApiKeys } from "../account/ApiKeys";
 import { BuyCredits } from "../account/BuyCredits";
 import { LedgerTable } from "../account/LedgerTable";
 import { PaymentReturn } from "../account/PaymentReturn";
+import { WebhookSecret } from "../account/WebhookSecret";
 import { useCredits } from "../app/credits";
 import { useApi, useSession } from "../app/services";
 import { Notice } from "../components/Notice";
@@ -48,6 +50,8 @@ export function AccountPage() {
         <BuyCredits listing={listing.data} balance={balance} />
       ) : <Spinner label="Loading plans" />}
       <LedgerTable version={version} />
+      <ApiKeys />
+      <WebhookSecret />
     </section>
   );
 }
