@@ -41,6 +41,7 @@ class Settings(BaseModel):
     dispatch_url: str = "http://127.0.0.1:8080/api/tasks/dispatch"
     tasks_queue: str | None = None  # projects/P/locations/L/queues/Q
     tasks_service_account: str | None = None
+    webhook_tasks_queue: str | None = None  # projects/P/locations/L/queues/Q: outgoing webhook deliveries
     internal_task_secret: str = LOCAL_SECRET
     internal_audience: str | None = None  # OIDC audience expected on Cloud Tasks / Scheduler calls
     internal_invokers: tuple[str, ...] = ()  # service-account emails allowed to call internal functions
@@ -72,6 +73,7 @@ class Settings(BaseModel):
     renewal_grace_days: int = Field(default=7, ge=0)
 
     max_active_jobs: int = Field(default=5, ge=1)
+    rate_limit_creates_per_minute: int = Field(default=20, ge=1)  # per user, whatever token is used
     video_ttl_hours: int = Field(default=24, ge=1)
 
     # The operator's GPU price per second in US dollars (default: RunPod serverless H100, flex workers);

@@ -33,7 +33,14 @@ class Services:
     def users(self):
         from shared.adapters.auth import UserVerifier
 
-        return UserVerifier(self.settings.project_id)
+        return UserVerifier(self.settings.project_id, api_keys=lambda: self.api_keys)
+
+    @functools.cached_property
+    def api_keys(self):
+        from shared.adapters.api_keys import FirestoreApiKeys
+        from shared.services.api_keys import ApiKeyService
+
+        return ApiKeyService(FirestoreApiKeys(self.db))
 
     @functools.cached_property
     def internal(self):
@@ -55,7 +62,9 @@ class Services:
         if s.queue_backend == "cloud_tasks":
             if not s.tasks_queue or not s.tasks_service_account:
                 raise RuntimeError("QUEUE_BACKEND=cloud_tasks needs TASKS_QUEUE and TASKS_SERVICE_ACCOUNT")
-            return queue.CloudTasksQueue(s.tasks_queue, s.dispatch_url, s.tasks_service_account)
+            return queue.CloudTasksQueue(
+                s.tasks_queue, s.dispatch_url, s.tasks_service_account, webhook_queue_path=s.webhook_tasks_queue
+            )
         return queue.LocalQueue(s.dispatch_url, s.internal_task_secret)
 
     @functools.cached_property
@@ -75,7 +84,9 @@ class Services:
     def jobs(self):
         from shared.services.jobs import JobService
 
-        return JobService(self.store, self.settings, self.objects, self.queue, self.gpu, self.moderation)
+        return JobService(
+            self.store, self.settings, self.objects, self.queue, self.gpu, self.moderation, url_guard=self.url_guard
+        )
 
     @functools.cached_property
     def moderation(self):
@@ -108,7 +119,22 @@ class Services:
     def lifecycle(self):
         from shared.services.lifecycle import JobLifecycle
 
-        return JobLifecycle(self.store, self.settings, self.objects, self.gpu, self.tokens)
+        return JobLifecycle(self.store, self.settings, self.objects, self.gpu, self.tokens, queue=self.queue)
+
+    @functools.cached_property
+    def url_guard(self):
+        from shared.adapters.url_guard import ResolvingUrlGuard
+
+        return ResolvingUrlGuard(self.settings.env)
+
+    @functools.cached_property
+    def webhooks(self):
+        from shared.adapters.webhook_secrets import FirestoreWebhookSecrets
+        from shared.adapters.webhook_sender import PinnedSender
+        from shared.services.webhooks import WebhookService
+
+        secrets = FirestoreWebhookSecrets(self.db)
+        return WebhookService(self.store, secrets, self.url_guard, PinnedSender(), view=lambda job: self.jobs.view(job))
 
     @functools.cached_property
     def sweeper(self):

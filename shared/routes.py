@@ -31,6 +31,7 @@ ROUTES: tuple[Route, ...] = (
     Route("truelayer_webhook", ("POST",), "/api/webhooks/truelayer"),
     Route("runpod_webhook", ("POST",), "/api/webhooks/runpod"),
     Route("dispatch_job", ("POST",), "/api/tasks/dispatch"),
+    Route("dispatch_job", ("POST",), "/api/tasks/webhook"),  # one outgoing webhook delivery
     Route("sweep", ("POST",), "/api/tasks/sweep"),
     Route("renew", ("POST",), "/api/tasks/renew"),
     Route("admin", ("GET",), "/api/admin/overview"),

@@ -90,6 +90,7 @@ SEED = {
     "moderationEvents/refusal-alice": {"uid": OWNER_UID, "field": "prompt", "categories": ["Violent"]},
     f"moderationCounts/{OWNER_UID}": {"refusals": 1},
     "uploads/upload-alice": {"imageKey": f"uploads/{OWNER_UID}/a.png", "etag": "abc"},
+    "apiKeys/hash-alice": {"id": "key-alice", "uid": OWNER_UID, "name": "ci", "prefix": "cw_abcdefgh"},
     "internalThings/thing-1": {"note": "a collection the rules do not name"},
 }
 

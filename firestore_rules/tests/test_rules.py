@@ -38,6 +38,7 @@ POLICY = {
     "moderationEvents": ("admin", "admin", "nobody", "nobody", "nobody"),
     "moderationCounts": ("admin", "admin", "nobody", "nobody", "nobody"),
     "uploads": ("admin", "admin", "nobody", "nobody", "nobody"),
+    "apiKeys": ("admin", "admin", "nobody", "nobody", "nobody"),
     "unknown": ("admin", "admin", "nobody", "nobody", "nobody"),
 }
 OPERATIONS = ("get", "list", "create", "update", "delete")
@@ -52,6 +53,7 @@ TARGETS = {
     "moderationEvents": "moderationEvents/refusal-alice",
     "moderationCounts": f"moderationCounts/{OWNER_UID}",
     "uploads": "uploads/upload-alice",
+    "apiKeys": "apiKeys/hash-alice",
     "unknown": "internalThings/thing-1",
 }
 
@@ -148,7 +150,7 @@ def assert_ok(response) -> None:
 
 
 def test_policy_table_is_complete():
-    assert len(MATRIX) == len(POLICY) * len(OPERATIONS) * len(PRINCIPALS) == 200
+    assert len(MATRIX) == len(POLICY) * len(OPERATIONS) * len(PRINCIPALS) == 220
     assert set(TARGETS) == set(POLICY)
     assert all(len(cells) == len(OPERATIONS) for cells in POLICY.values())
     assert all(allowed(cell) <= set(PRINCIPALS) for cells in POLICY.values() for cell in cells)

@@ -4,12 +4,15 @@ per-job token that RunPod webhooks carry."""
 import dataclasses
 import hmac
 import time
+from collections.abc import Callable
+from typing import Protocol
 
 import flask
 import jwt
 
 from shared.config import Settings
 from shared.domain import errors
+from shared.domain.api_keys import ApiKey, is_api_key
 
 WEBHOOK_AUDIENCE = "cineweave-runpod-webhook"
 
@@ -19,22 +22,29 @@ class User:
     uid: str
     email: str | None
     admin: bool
+    api_key_id: str | None = None  # set when the caller used an API key rather than an ID token
+
+
+class KeyAuthenticator(Protocol):
+    def authenticate(self, secret: str) -> ApiKey: ...
 
 
 def bearer_token(request: flask.Request) -> str:
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise errors.Unauthenticated("Sign in first: send 'Authorization: Bearer <ID token>'.")
+        raise errors.Unauthenticated("Sign in first: send 'Authorization: Bearer <ID token or API key>'.")
     return token.strip()
 
 
 class UserVerifier:
-    """Verifies Firebase ID tokens with firebase-admin (the Auth emulator when FIREBASE_AUTH_EMULATOR_HOST is set)."""
+    """Verifies Firebase ID tokens with firebase-admin (the Auth emulator when FIREBASE_AUTH_EMULATOR_HOST is set),
+    and API keys (`cw_…`) on the routes that take them."""
 
-    def __init__(self, project_id: str):
+    def __init__(self, project_id: str, api_keys: Callable[[], KeyAuthenticator] | None = None):
         import firebase_admin
 
+        self._api_keys = api_keys
         try:
             self.app = firebase_admin.get_app("cineweave")
         except ValueError:
@@ -54,11 +64,18 @@ class UserVerifier:
             raise errors.Unauthenticated("Your session has expired; sign in again.")
         return User(uid=claims["uid"], email=claims.get("email"), admin=claims.get("admin") is True)
 
-    def user(self, request: flask.Request) -> User:
-        return self.verify(bearer_token(request))
+    def user(self, request: flask.Request, *, api_keys: bool = True) -> User:
+        """The caller; with `api_keys=False` (managing keys, admin routes) only an ID token will do."""
+        token = bearer_token(request)
+        if not is_api_key(token):
+            return self.verify(token)
+        if not api_keys or self._api_keys is None:
+            raise errors.Forbidden("API keys cannot be used here; sign in with your account's ID token.")
+        key = self._api_keys().authenticate(token)
+        return User(uid=key.uid, email=key.email, admin=False, api_key_id=key.id)
 
     def admin(self, request: flask.Request) -> User:
-        user = self.user(request)
+        user = self.user(request, api_keys=False)
         if not user.admin:
             raise errors.Forbidden("This needs an administrator account.")
         return user

@@ -32,6 +32,8 @@ def account_from(uid: str, data: dict[str, Any] | None) -> Account:
         renews_at=data.get("renewsAt"),
         email=data.get("email"),
         exists=True,
+        create_window_start=data.get("createWindowStart"),
+        creates_in_window=int(data.get("createsInWindow", 0)),
     )
 
 
@@ -43,6 +45,9 @@ def balance_fields(account: Account) -> dict[str, Any]:
     }
     if account.email:
         fields["email"] = account.email
+    if account.create_window_start is not None:
+        fields["createWindowStart"] = account.create_window_start
+        fields["createsInWindow"] = account.creates_in_window
     return fields
 
 
@@ -235,4 +240,9 @@ class FirestoreStore:
             .where(filter=firestore.FieldFilter("expiresAt", "<=", now))
             .limit(limit)
         )
+        return [job_from(snap) for snap in query.stream()]
+
+    def webhooks_due(self, now: dt.datetime, limit: int) -> list[Job]:
+        # One field, one range: the automatic single-field index serves it. Null (nothing pending) never matches.
+        query = firestore_db.jobs(self.db).where(filter=firestore.FieldFilter("webhookDueAt", "<=", now)).limit(limit)
         return [job_from(snap) for snap in query.stream()]

@@ -71,8 +71,16 @@ def moderation_counts(db: firestore.Client):
     return db.collection("moderationCounts")
 
 
+def api_keys(db: firestore.Client):
+    return db.collection("apiKeys")
+
+
 def uploads(db: firestore.Client):
     return db.collection("uploads")
+
+
+def webhook_secrets(db: firestore.Client):
+    return db.collection("webhookSecrets")
 
 
 def encode_cursor(doc_id: str) -> str:

@@ -68,6 +68,9 @@ class Account:
     renews_at: dt.datetime | None = None
     email: str | None = None  # as the ID token last showed it; kept for the admin console and renewals
     exists: bool = False
+    # The create rate limit's window (shared/domain/rate_limits.py), kept with the balance it is checked with.
+    create_window_start: dt.datetime | None = None
+    creates_in_window: int = 0
 
 
 @dataclasses.dataclass(frozen=True)

@@ -26,21 +26,22 @@ class ErrorBody(Answer):
 
 
 # -- jobs ---------------------------------------------------------------------------------------------------
+class JobLinks(Answer):
+    self: str  # GET: the job
+    cancel: str  # POST: cancel it, refunding what it reserved
+
+
 class JobCreated(Answer):
     jobId: str
     status: str
     creditsReserved: int
     creditsRemaining: int
+    urls: JobLinks | None = None
 
 
 class JobErrorView(Answer):
     code: str
     message: str
-
-
-class JobLinks(Answer):
-    self: str  # GET: the job
-    cancel: str  # POST: cancel it, refunding what it reserved
 
 
 class WebhookDelivery(Answer):

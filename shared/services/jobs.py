@@ -8,16 +8,18 @@ import secrets
 import uuid
 
 from shared.config import Settings
-from shared.domain import credits, errors, responses
+from shared.domain import credits, errors, rate_limits, responses
 from shared.domain.clock import utcnow
 from shared.domain.contract import CLIP_SIZES, FPS, MAX_SEED
 from shared.domain.jobs import QUEUED_STATES, Job, JobStatus
 from shared.domain.objects import poster_key, upload_prefix, video_key
 from shared.domain.requests import IDEMPOTENCY_KEY, CreateJobRequest
+from shared.domain.webhooks import subscription as webhook_subscription
 from shared.log import fields, get_logger
 from shared.services.moderation import ModerationService
-from shared.services.ports import DispatchQueue, GpuBackend, ObjectStorage, Store, Transaction
-from shared.services.views import job_view
+from shared.services.ports import DispatchQueue, GpuBackend, ObjectStorage, Store, Transaction, UrlGuard
+from shared.services.views import job_links, job_view
+from shared.services.webhooks import announce, check_subscription
 
 log = get_logger("jobs")
 
@@ -46,9 +48,11 @@ class JobService:
         queue: DispatchQueue,
         gpu: GpuBackend,
         moderation: ModerationService,
+        url_guard: UrlGuard | None = None,  # vets webhook URLs; without one, a create with a webhook is refused
     ):
         self.store, self.settings, self.objects, self.queue, self.gpu = store, settings, objects, queue, gpu
         self.moderation = moderation
+        self.url_guard = url_guard
 
     # -- create -------------------------------------------------------------------------------------------
     def check_create(self, uid: str, request: CreateJobRequest, idempotency_key: str | None) -> None:
@@ -60,10 +64,17 @@ class JobService:
             not request.imageKey.startswith(upload_prefix(uid)) or self.objects.stat(request.imageKey) is None
         ):
             raise errors.InvalidArgument("imageKey does not name an image you uploaded.", field="imageKey")
+        check_subscription(self.url_guard, request.webhookUrl, request.webhookEvents)
 
     def create(
         self, uid: str, request: CreateJobRequest, idempotency_key: str | None = None, email: str | None = None
     ) -> responses.JobCreated:
+        return self.submit(uid, request, idempotency_key, email)[0]
+
+    def submit(
+        self, uid: str, request: CreateJobRequest, idempotency_key: str | None = None, email: str | None = None
+    ) -> tuple[responses.JobCreated, rate_limits.Quota]:
+        """Create the job; answers it with the user's create quota (the RateLimit-* headers)."""
         self.check_create(uid, request, idempotency_key)
         job_id = new_job_id(uid, idempotency_key)
         # Screened before the transaction: refused content reserves nothing. A retried create of a job that
@@ -75,18 +86,26 @@ class JobService:
         cost = credits.credits_for(request.durationSec)
         width, height = CLIP_SIZES[request.aspectRatio]
 
-        def callback(tx: Transaction) -> tuple[responses.JobCreated, str]:
+        limit = self.settings.rate_limit_creates_per_minute
+
+        def callback(tx: Transaction) -> tuple[responses.JobCreated, str, rate_limits.Quota]:
             existing = tx.job(job_id)
+            account = tx.account(uid)
+            now = utcnow()
             if existing is not None:
                 if existing.user_id != uid or existing.request_hash != fingerprint:
                     raise errors.Conflict("This Idempotency-Key was already used for a different request.")
-                return responses.JobCreated.model_validate(existing.create_answer), existing.status
-            account = tx.account(uid)
+                answer = responses.JobCreated.model_validate(existing.create_answer)
+                return answer, existing.status, rate_limits.quota(account, now, limit)
             account.email = email or account.email
-            now = utcnow()
+            quota = rate_limits.count_create(account, now, limit)  # a refusal here writes nothing
             entry = credits.reserve(account, job_id, cost, now, self.settings.max_active_jobs)
             answer = responses.JobCreated(
-                jobId=job_id, status=JobStatus.QUEUED, creditsReserved=cost, creditsRemaining=account.credits
+                jobId=job_id,
+                status=JobStatus.QUEUED,
+                creditsReserved=cost,
+                creditsRemaining=account.credits,
+                urls=job_links(self.settings.public_base_url, job_id),
             )
             job = Job(
                 id=job_id,
@@ -112,22 +131,23 @@ class JobService:
                 video_key=video_key(uid, job_id),
                 poster_key=poster_key(uid, job_id),
                 **({"moderation_unchecked": unchecked} if unchecked else {}),
+                **webhook_subscription(request.webhookUrl, request.webhookEvents),
                 dispatch_attempts=0,
                 created_at=now,
                 updated_at=now,
             )
             tx.record(account, entry)
             tx.save_job(job)
-            return answer, JobStatus.QUEUED
+            return answer, JobStatus.QUEUED, quota
 
-        answer, status = self.store.run(callback)
+        answer, status, quota = self.store.run(callback)
         if status == JobStatus.QUEUED:
             # After commit: a lost enqueue leaves a queued job that the sweep re-enqueues.
             try:
                 self.queue.enqueue_dispatch(job_id)
             except Exception:
                 log.exception("enqueue failed; the sweep will retry", extra=fields(jobId=job_id))
-        return answer
+        return answer, quota
 
     # -- read ---------------------------------------------------------------------------------------------
     def owned(self, uid: str, job_id: str) -> Job:
@@ -138,11 +158,14 @@ class JobService:
 
     def view(self, job: Job) -> responses.JobView:
         position = self.store.queue_position(job) if job.status in QUEUED_STATES else None
-        return job_view(job, self.objects, position)
+        return job_view(job, self.objects, position, self.settings.public_base_url)
 
     def list(self, uid: str, limit: int, cursor: str | None) -> responses.JobList:
         jobs, next_cursor = self.store.user_jobs(uid, limit, cursor)
-        return responses.JobList(jobs=[job_view(job, self.objects) for job in jobs], nextCursor=next_cursor)
+        base = self.settings.public_base_url
+        return responses.JobList(
+            jobs=[job_view(job, self.objects, base_url=base) for job in jobs], nextCursor=next_cursor
+        )
 
     # -- cancel -------------------------------------------------------------------------------------------
     def cancel(self, uid: str, job_id: str) -> responses.JobView:
@@ -160,9 +183,11 @@ class JobService:
             return canceled, True
 
         job, changed = self.store.run(callback)
+        if changed:
+            announce(self.queue, job, "job.canceled")
         if changed and job.backend_id:
             try:
                 self.gpu.cancel(job.backend_id)
             except Exception:
                 log.warning("GPU cancel failed; the job is canceled and refunded anyway", extra=fields(jobId=job_id))
-        return job_view(job, self.objects)
+        return job_view(job, self.objects, base_url=self.settings.public_base_url)

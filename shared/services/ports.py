@@ -16,10 +16,12 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol, TypeVar
 
+from shared.domain.api_keys import ApiKey
 from shared.domain.credits import Account, LedgerEntry
 from shared.domain.jobs import Job, JobStatus
 from shared.domain.moderation import ImageVerdict, Refusal
 from shared.domain.payments import Payment, Subscription
+from shared.domain.webhooks import SigningSecrets, WebhookTarget
 
 T = TypeVar("T")
 
@@ -100,6 +102,10 @@ class Store(Protocol):
         """Done jobs whose video expires at or before `now`."""
         ...
 
+    def webhooks_due(self, now: dt.datetime, limit: int) -> list[Job]:
+        """Jobs with webhook events whose enqueue looks lost: `webhookDueAt` at or before `now`."""
+        ...
+
 
 class ModerationRecords(Protocol):
     """Refusals (the audit trail and the per-user hourly count) and the verdicts kept with uploads."""
@@ -115,6 +121,25 @@ class ModerationRecords(Protocol):
 
     def image_verdict(self, image_key: str) -> ImageVerdict | None: ...
     def save_image_verdict(self, verdict: ImageVerdict) -> None: ...
+
+
+class ApiKeyStore(Protocol):
+    def add(self, key: ApiKey, max_keys: int) -> None:
+        """Keep the key; `errors.Conflict` when the user holds `max_keys` already."""
+        ...
+
+    def owned_by(self, uid: str) -> list[ApiKey]:
+        """Newest first."""
+        ...
+
+    def by_hash(self, hash_: str) -> ApiKey | None: ...
+    def revoke(self, uid: str, key_id: str) -> bool:
+        """Delete the user's key; False when there is none by that id."""
+        ...
+
+    def touch(self, key: ApiKey, now: dt.datetime) -> None:
+        """Note a use (lastUsedAt)."""
+        ...
 
 
 # -- the other outside services -------------------------------------------------------------------------------
@@ -158,6 +183,10 @@ class ImageModerator(Protocol):
 
 class DispatchQueue(Protocol):
     def enqueue_dispatch(self, job_id: str, generation: int = 0) -> None: ...
+    def enqueue_webhook(self, job_id: str, event: str) -> None:
+        """Deliver the job's event to its webhook URL (POST /api/tasks/webhook), retried until it is accepted;
+        the same job and event enqueued twice is one task."""
+        ...
 
 
 class JobUnknown(Exception):
@@ -198,4 +227,37 @@ class JobTokens(Protocol):
     def issue(self, job_id: str, ttl_sec: int) -> str: ...
     def job_id(self, token: str | None) -> str:
         """The job the token names; `errors.Unauthenticated` when it is missing, forged or expired."""
+        ...
+
+
+# -- outgoing webhooks ----------------------------------------------------------------------------------------
+class UrlGuard(Protocol):
+    def vet(self, url: str) -> WebhookTarget:
+        """The URL with the addresses its host resolves to, all allowed; `errors.InvalidArgument` (field
+        webhookUrl) when it is not, `webhooks.UnresolvedHost` when the host does not resolve."""
+        ...
+
+
+class WebhookSendFailed(Exception):
+    """No HTTP answer from the receiver: refused, reset, timed out, a TLS failure."""
+
+
+class WebhookSender(Protocol):
+    def send(
+        self, target: WebhookTarget, message_id: str, timestamp: dt.datetime, body: str, secrets: Sequence[str]
+    ) -> int:
+        """POST the body signed with each secret (Standard Webhooks headers) to one of the target's vetted
+        addresses, never following a redirect; answers the HTTP status, or raises `WebhookSendFailed`."""
+        ...
+
+
+class WebhookSecretStore(Protocol):
+    """Each user's signing secrets (`webhookSecrets/{uid}`), which no client can read."""
+
+    def get_or_create(self, uid: str, candidate: str, now: dt.datetime) -> SigningSecrets:
+        """The user's secrets; the first call keeps `candidate` as the secret."""
+        ...
+
+    def rotate(self, uid: str, new: str, now: dt.datetime) -> SigningSecrets:
+        """`new` becomes the secret; the one it replaces keeps signing for a while."""
         ...

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from shared.domain import responses
 from shared.domain.clock import utcnow
@@ -17,7 +18,14 @@ def iso(value: dt.datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def job_view(job: Job, objects: ObjectStorage | None = None, queue_position: int | None = None) -> responses.JobView:
+def job_links(base_url: str, job_id: str) -> responses.JobLinks:
+    job_url = f"{base_url.rstrip('/')}/api/jobs/{job_id}"
+    return responses.JobLinks(self=job_url, cancel=f"{job_url}/cancel")
+
+
+def job_view(
+    job: Job, objects: ObjectStorage | None = None, queue_position: int | None = None, base_url: str | None = None
+) -> responses.JobView:
     view = responses.JobView(
         jobId=job.id,
         status=job.status,
@@ -39,12 +47,16 @@ def job_view(job: Job, objects: ObjectStorage | None = None, queue_position: int
         finishedAt=iso(job.finished_at),
         expiresAt=iso(job.expires_at),
     )
+    if base_url is not None:
+        view.urls = job_links(base_url, job.id)
     if queue_position is not None:
         view.queuePosition = queue_position
     if job.eta_sec is not None:
         view.etaSec = job.eta_sec
     if job.error:
         view.error = responses.JobErrorView.model_validate(job.error)
+    if job.webhook_deliveries:
+        view.webhookDeliveries = [delivery_view(delivery) for delivery in job.webhook_deliveries]
     if job.status == JobStatus.DONE and objects is not None:
         ttl = _url_ttl(job.expires_at)
         if ttl > 0:
@@ -53,6 +65,17 @@ def job_view(job: Job, objects: ObjectStorage | None = None, queue_position: int
             view.downloadUrl = objects.download_url(job.video_key, ttl, filename=filename, attachment=True)
             view.posterUrl = objects.download_url(job.poster_key, ttl)
     return view
+
+
+def delivery_view(delivery: dict[str, Any]) -> responses.WebhookDelivery:
+    """One webhook attempt as stored on the job (shared/domain/jobs.py `record_webhook_attempt`)."""
+    return responses.WebhookDelivery(
+        event=delivery["event"],
+        attempt=delivery["attempt"],
+        statusCode=delivery.get("statusCode"),
+        error=delivery.get("error"),
+        at=iso(delivery["at"]) or "",
+    )
 
 
 def _url_ttl(expires_at: dt.datetime | None) -> int:

@@ -133,7 +133,7 @@ UNREADABLE_BODIES = {
 }
 
 CURSOR_PATHS = [
-    ("/api/jobs", "get_job", "user"),
+    ("/api/jobs", "create_job", "user"),
     ("/api/credits/ledger", "credits", "user"),
     ("/api/admin/jobs", "admin", "admin"),
     ("/api/admin/users", "admin", "admin"),
