@@ -11,6 +11,7 @@ from tests.infra.facts import (
     function_map,
     internal_functions,
     lb_function,
+    lb_pattern,
     platform,
     sample_path,
 )
@@ -39,6 +40,25 @@ def test_the_url_map_has_exactly_the_public_routes_of_shared_routes():
     actual = [(route["path"], route["function"]) for route in edge_routes()]
     assert len(actual) == len(set(actual))
     assert set(actual) == expected
+
+
+def test_no_route_is_shadowed_by_an_earlier_one():
+    # Rules are tried in order: an exact path listed after a template that matches it would never be reached.
+    routes = edge_routes()
+    for index, route in enumerate(routes):
+        path = re.sub(r"\{[a-z_]+\}", "sample-id-1", route["path"])
+        first = next(earlier for earlier in routes[: index + 1] if lb_pattern(earlier["path"]).match(path))
+        assert first is route, f"{route['path']} is shadowed by {first['path']}"
+
+
+def test_one_path_served_by_two_methods_goes_to_one_function():
+    by_path: dict[str, set[str]] = {}
+    for route in ROUTES:
+        by_path.setdefault(route.rule, set()).add(route.function)
+    shared = {rule: functions for rule, functions in by_path.items() if len(functions) > 1}
+    assert not shared, f"the load balancer routes by path, not method: {shared}"
+    assert lb_function("/api/jobs") == "create_job"  # POST creates, GET lists
+    assert lb_function("/api/jobs/abc") == "get_job"
 
 
 def test_unrouted_api_paths_fall_back_to_a_public_function():

@@ -7,24 +7,29 @@
 # templates that would also match them (/api/jobs/create before /api/jobs/{job_id}).
 locals {
   api_routes = [
+    { path = "/api/jobs", function = "create_job" }, # POST creates, GET lists: one path, so one function
     { path = "/api/jobs/create", function = "create_job" },
     { path = "/api/jobs/{job_id}/cancel", function = "cancel_job" },
-    { path = "/api/jobs", function = "get_job" },
     { path = "/api/jobs/{job_id}", function = "get_job" },
     { path = "/api/credits", function = "credits" },
     { path = "/api/credits/ledger", function = "credits" },
     { path = "/api/uploads", function = "create_upload" },
     { path = "/api/plans", function = "plans" },
+    { path = "/api/openapi.json", function = "plans" },
     { path = "/api/subscribe", function = "subscribe" },
     { path = "/api/topup", function = "subscribe" },
     { path = "/api/payments/{payment_id}", function = "subscribe" },
     { path = "/api/webhooks/truelayer", function = "truelayer_webhook" },
     { path = "/api/webhooks/runpod", function = "runpod_webhook" },
+    { path = "/api/webhooks/secret", function = "developer" },
+    { path = "/api/webhooks/secret/rotate", function = "developer" },
     { path = "/api/admin/overview", function = "admin" },
     { path = "/api/admin/jobs", function = "admin" },
     { path = "/api/admin/users", function = "admin" },
     { path = "/api/admin/users/{uid}/credits", function = "admin" },
     { path = "/api/admin/moderation", function = "admin" },
+    { path = "/api/keys", function = "developer" },
+    { path = "/api/keys/{key_id}", function = "developer" },
     { path = "/api/healthz", function = "health" },
   ]
 
