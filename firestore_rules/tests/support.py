@@ -91,6 +91,8 @@ SEED = {
     f"moderationCounts/{OWNER_UID}": {"refusals": 1},
     "uploads/upload-alice": {"imageKey": f"uploads/{OWNER_UID}/a.png", "etag": "abc"},
     "apiKeys/hash-alice": {"id": "key-alice", "uid": OWNER_UID, "name": "ci", "prefix": "cw_abcdefgh"},
+    # Alice's webhook signing secret: served through the API only, never readable from Firestore.
+    f"webhookSecrets/{OWNER_UID}": {"current": "whsec_" + "A" * 43 + "="},
     "internalThings/thing-1": {"note": "a collection the rules do not name"},
 }
 

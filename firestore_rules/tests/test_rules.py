@@ -39,6 +39,7 @@ POLICY = {
     "moderationCounts": ("admin", "admin", "nobody", "nobody", "nobody"),
     "uploads": ("admin", "admin", "nobody", "nobody", "nobody"),
     "apiKeys": ("admin", "admin", "nobody", "nobody", "nobody"),
+    "webhookSecrets": ("admin", "admin", "nobody", "nobody", "nobody"),
     "unknown": ("admin", "admin", "nobody", "nobody", "nobody"),
 }
 OPERATIONS = ("get", "list", "create", "update", "delete")
@@ -54,6 +55,7 @@ TARGETS = {
     "moderationCounts": f"moderationCounts/{OWNER_UID}",
     "uploads": "uploads/upload-alice",
     "apiKeys": "apiKeys/hash-alice",
+    "webhookSecrets": f"webhookSecrets/{OWNER_UID}",
     "unknown": "internalThings/thing-1",
 }
 
@@ -150,7 +152,7 @@ def assert_ok(response) -> None:
 
 
 def test_policy_table_is_complete():
-    assert len(MATRIX) == len(POLICY) * len(OPERATIONS) * len(PRINCIPALS) == 220
+    assert len(MATRIX) == len(POLICY) * len(OPERATIONS) * len(PRINCIPALS) == 240
     assert set(TARGETS) == set(POLICY)
     assert all(len(cells) == len(OPERATIONS) for cells in POLICY.values())
     assert all(allowed(cell) <= set(PRINCIPALS) for cells in POLICY.values() for cell in cells)

@@ -1,7 +1,9 @@
 """The dispatch queue: Cloud Tasks in production, an in-process sender locally.
 
 Both deliver `POST /api/tasks/dispatch {"jobId"}` with retries; the dispatch function is idempotent, so a
-duplicate delivery is harmless.
+duplicate delivery is harmless. Webhook deliveries, `POST /api/tasks/webhook {"jobId", "event"}` to the same
+function, go on a queue of their own (WEBHOOK_TASKS_QUEUE), whose retries last a day and whose rate a slow
+receiver cannot take from the dispatches.
 """
 
 import hashlib
@@ -21,6 +23,13 @@ log = get_logger("queue")
 
 class DispatchQueue(Protocol):
     def enqueue_dispatch(self, job_id: str, generation: int = 0) -> None: ...
+    def enqueue_webhook(self, job_id: str, event: str) -> None: ...
+
+
+def webhook_task_url(dispatch_url: str) -> str:
+    """The dispatch function serves the webhook task too, on its own path."""
+    parts = urlsplit(dispatch_url)
+    return f"{parts.scheme}://{parts.netloc}/api/tasks/webhook"
 
 
 def dispatch_audience(dispatch_url: str) -> str:
@@ -35,14 +44,16 @@ class CloudTasksQueue:
     """Named tasks (a hash of the job id and a generation) so a repeated enqueue is deduplicated."""
 
     DISPATCH_DEADLINE_SEC = 60
+    WEBHOOK_DEADLINE_SEC = 30  # the receiver has 10 s; the rest is reading the job and recording the attempt
 
-    def __init__(self, queue_path: str, dispatch_url: str, service_account: str):
+    def __init__(self, queue_path: str, dispatch_url: str, service_account: str, webhook_queue_path: str | None = None):
         from google.cloud import tasks_v2  # imported here: only the functions that enqueue pay for it
 
         self._tasks = tasks_v2
         self.client = tasks_v2.CloudTasksClient()
         self.queue_path, self.dispatch_url = queue_path, dispatch_url
         self.service_account, self.audience = service_account, dispatch_audience(dispatch_url)
+        self.webhook_queue_path = webhook_queue_path
 
     def task_request(self, job_id: str, generation: int = 0) -> dict:
         digest = hashlib.sha256(f"{job_id}:{generation}".encode()).hexdigest()[:40]
@@ -66,13 +77,50 @@ class CloudTasksQueue:
         except AlreadyExists:
             log.info("dispatch task already queued", extra=fields(jobId=job_id))
 
+    def webhook_task_request(self, job_id: str, event: str) -> dict:
+        # Named by job and event: an event enqueued again (the sweep) while its task waits or retries is one task.
+        digest = hashlib.sha256(f"{job_id}:{event}".encode()).hexdigest()[:40]
+        return {
+            "name": f"{self.webhook_queue_path}/tasks/webhook-{digest}",
+            "http_request": {
+                "http_method": self._tasks.HttpMethod.POST,
+                "url": webhook_task_url(self.dispatch_url),
+                "headers": {"Content-Type": "application/json"},
+                "body": json.dumps({"jobId": job_id, "event": event}).encode(),
+                "oidc_token": {"service_account_email": self.service_account, "audience": self.audience},
+            },
+            "dispatch_deadline": {"seconds": self.WEBHOOK_DEADLINE_SEC},
+        }
+
+    def enqueue_webhook(self, job_id: str, event: str) -> None:
+        from google.api_core.exceptions import AlreadyExists
+
+        if not self.webhook_queue_path:
+            raise RuntimeError("WEBHOOK_TASKS_QUEUE is not set; webhook deliveries cannot be enqueued")
+        try:
+            self.client.create_task(
+                request={"parent": self.webhook_queue_path, "task": self.webhook_task_request(job_id, event)}
+            )
+        except AlreadyExists:
+            log.info("webhook task already queued", extra=fields(jobId=job_id, event=event))
+
 
 class LocalQueue:
-    """POSTs the dispatch function from background threads, retrying like Cloud Tasks would."""
+    """POSTs the dispatch function from background threads, retrying like Cloud Tasks would. A webhook delivery
+    is tried `webhook_attempts` times, waiting twice as long each time (2, 4, 8... s): about a minute in all."""
 
-    def __init__(self, dispatch_url: str, secret: str, attempts: int = 5, backoff_sec: float = 1.0):
+    def __init__(
+        self,
+        dispatch_url: str,
+        secret: str,
+        attempts: int = 5,
+        backoff_sec: float = 1.0,
+        webhook_attempts: int = 6,
+        webhook_backoff_sec: float = 2.0,
+    ):
         self.dispatch_url, self.secret = dispatch_url, secret
         self.attempts, self.backoff_sec = attempts, backoff_sec
+        self.webhook_attempts, self.webhook_backoff_sec = webhook_attempts, webhook_backoff_sec
         self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="local-queue")
         self._lock = threading.Lock()
 
@@ -95,3 +143,25 @@ class LocalQueue:
                 log.warning("dispatch not delivered: %s", exc, extra=fields(jobId=job_id, attempt=attempt))
             time.sleep(self.backoff_sec * attempt)
         log.error("dispatch gave up; the sweep will retry", extra=fields(jobId=job_id))
+
+    def enqueue_webhook(self, job_id: str, event: str) -> None:
+        self._pool.submit(self._deliver_webhook, job_id, event)
+
+    def _deliver_webhook(self, job_id: str, event: str) -> None:
+        url, context = webhook_task_url(self.dispatch_url), fields(jobId=job_id, event=event)
+        for attempt in range(1, self.webhook_attempts + 1):
+            try:
+                response = requests.post(
+                    url,
+                    json={"jobId": job_id, "event": event},
+                    headers={"Authorization": f"Bearer {self.secret}"},
+                    timeout=30,
+                )
+                if response.status_code < 500:
+                    return
+                log.info("webhook task answered %s", response.status_code, extra=context)
+            except requests.RequestException as exc:
+                log.warning("webhook task not delivered: %s", exc, extra=context)
+            if attempt < self.webhook_attempts:
+                time.sleep(self.webhook_backoff_sec * 2 ** (attempt - 1))
+        log.error("webhook delivery gave up after %s attempts", self.webhook_attempts, extra=context)

@@ -11,7 +11,7 @@ import datetime as dt
 import enum
 from typing import Any
 
-from shared.domain import errors
+from shared.domain import errors, webhooks
 from shared.domain.contract import SECONDS_PER_CREDIT
 from shared.domain.records import StoredRecord
 
@@ -112,6 +112,14 @@ class Job(StoredRecord):
     timings: dict[str, Any] | None = None
     gpu_seconds: float | None = None
     moderation_unchecked: list[str] | None = None  # fields let through unchecked while moderation was down
+    # Outgoing webhooks (shared/domain/webhooks.py): where and what to send; the events raised with no attempt
+    # recorded yet (an outbox the sweep drains), when the sweep should look, and the attempts so far.
+    webhook_url: str | None = None
+    webhook_events: list[str] | None = None
+    webhook_pending: dict[str, dt.datetime] | None = None
+    webhook_due_at: dt.datetime | None = None
+    webhook_attempts: dict[str, int] | None = None
+    webhook_deliveries: list[dict[str, Any]] | None = None  # newest first: event, attempt, statusCode, error, at
 
     @classmethod
     def from_document(cls, job_id: str, data: dict[str, Any]) -> Job:
@@ -134,7 +142,16 @@ class Job(StoredRecord):
     def _move(self, status: JobStatus, **changes: Any) -> Job:
         if not can_move(self.status, status):
             raise errors.Conflict(f"A {self.status} video can't become {status}.")
-        return self._with(status=status, **changes)
+        return self._with(status=status, **changes)._raise_webhook(status, changes.get("updated_at"))
+
+    def _raise_webhook(self, status: JobStatus, now: dt.datetime | None) -> Job:
+        """Note the event of reaching `status` in the same write as the move, when the creator subscribed to it;
+        the service enqueues its delivery after the commit."""
+        event = webhooks.EVENT_FOR_STATUS.get(status)
+        if event is None or now is None or not self.webhook_url or event not in (self.webhook_events or ()):
+            return self
+        pending = {**(self.webhook_pending or {}), event: now}
+        return self._with(webhook_pending=pending, webhook_due_at=webhooks.due_at(pending))
 
     def cancel(self, now: dt.datetime) -> Job:
         if not self.unfinished:
@@ -175,7 +192,7 @@ class Job(StoredRecord):
         changes: dict[str, Any] = {"progress_checked_at": now}
         job = self
         if self.status == JobStatus.DISPATCHED:
-            job = self._move(JobStatus.RUNNING, started_at=now, stage="starting")
+            job = self._move(JobStatus.RUNNING, started_at=now, stage="starting", updated_at=now)
         if isinstance(report.get("stage"), str):
             changes["stage"] = report["stage"][:32]
         reported = report.get("progress")
@@ -215,3 +232,29 @@ class Job(StoredRecord):
         if self.status != JobStatus.DONE:
             return None
         return self._move(JobStatus.EXPIRED, stage="expired", updated_at=now)
+
+    # -- outgoing webhooks --------------------------------------------------------------------------------
+    def webhook_event_at(self, event: str) -> dt.datetime:
+        """When the event happened: the start for job.running, the finish for the others."""
+        at = self.started_at if event == "job.running" else self.finished_at
+        return at or self.updated_at or self.created_at
+
+    def record_webhook_attempt(self, event: str, status_code: int | None, error: str | None, now: dt.datetime) -> Job:
+        """One delivery attempt: counted per event, kept among the last few, and the event leaves the outbox
+        (the queue retries from here on)."""
+        attempts = {**(self.webhook_attempts or {})}
+        attempts[event] = attempts.get(event, 0) + 1
+        delivery = {"event": event, "attempt": attempts[event], "statusCode": status_code, "error": error, "at": now}
+        pending = {name: at for name, at in (self.webhook_pending or {}).items() if name != event}
+        return self._with(
+            webhook_attempts=attempts,
+            webhook_deliveries=[delivery, *(self.webhook_deliveries or [])][: webhooks.KEPT_DELIVERIES],
+            webhook_pending=pending,
+            webhook_due_at=webhooks.due_at(pending),
+        )
+
+    def requeue_webhooks(self, now: dt.datetime) -> Job:
+        """The sweep enqueues the pending events again: those raised within GIVE_UP_AFTER stay pending and are
+        looked at again after REQUEUE_EVERY; older ones are dropped."""
+        pending = {name: at for name, at in (self.webhook_pending or {}).items() if now - at < webhooks.GIVE_UP_AFTER}
+        return self._with(webhook_pending=pending, webhook_due_at=now + webhooks.REQUEUE_EVERY if pending else None)

@@ -119,3 +119,12 @@ class DispatchRequest(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     jobId: StoredId
+
+
+class WebhookTaskRequest(BaseModel):
+    """What the queue delivers to the webhook task: the job and the event to tell its creator of."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    jobId: StoredId
+    event: WebhookEvent

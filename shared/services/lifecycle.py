@@ -21,7 +21,17 @@ from shared.domain.jobs import (
     failure,
 )
 from shared.log import fields, get_logger
-from shared.services.ports import BackendJob, GpuBackend, JobTokens, JobUnknown, ObjectStorage, Store, Transaction
+from shared.services.ports import (
+    BackendJob,
+    DispatchQueue,
+    GpuBackend,
+    JobTokens,
+    JobUnknown,
+    ObjectStorage,
+    Store,
+    Transaction,
+)
+from shared.services.webhooks import announce
 
 log = get_logger("lifecycle")
 
@@ -47,62 +57,78 @@ def backend_error(remote: BackendJob) -> dict[str, str]:
 
 
 class JobLifecycle:
-    def __init__(self, store: Store, settings: Settings, objects: ObjectStorage, gpu: GpuBackend, tokens: JobTokens):
+    def __init__(
+        self,
+        store: Store,
+        settings: Settings,
+        objects: ObjectStorage,
+        gpu: GpuBackend,
+        tokens: JobTokens,
+        queue: DispatchQueue | None = None,  # for webhook deliveries; without it the sweep enqueues them
+    ):
         self.store, self.settings, self.objects, self.gpu, self.tokens = store, settings, objects, gpu, tokens
+        self.queue = queue
 
     # -- transitions --------------------------------------------------------------------------------------
     def fail(self, job_id: str, code: str, message: str | None = None) -> bool:
         """Any unfinished state → failed, with a refund. False when the job had already finished."""
         error = failure(code, message)
 
-        def callback(tx: Transaction) -> bool:
+        def callback(tx: Transaction) -> Job | None:
             job = tx.job(job_id)
             if job is None:
-                return False
+                return None
             now = utcnow()
             failed = job.fail(error, now)
             if failed is None:
-                return False
+                return None
             account = tx.account(job.user_id)
             tx.record(account, credits.refund(account, job_id, job.credits, error["code"], now))
             tx.save_job(failed)
-            return True
+            return failed
 
-        changed = self.store.run(callback)
-        if changed:
+        failed = self.store.run(callback)
+        if failed is not None:
             log.info("job failed and refunded", extra=fields(jobId=job_id, code=code))
-        return changed
+            announce(self.queue, failed, "job.failed")
+        return failed is not None
 
     def complete(self, job_id: str, backend_id: str, output: dict[str, Any]) -> bool:
         """dispatched/running → done, settling the reservation once."""
         ttl = dt.timedelta(hours=self.settings.video_ttl_hours)
 
-        def callback(tx: Transaction) -> bool:
+        def callback(tx: Transaction) -> Job | None:
             job = tx.job(job_id)
             if job is None:
-                return False
+                return None
             now = utcnow()
             done = job.complete(backend_id, output, now, ttl)
             if done is None:
-                return False
+                return None
             account = tx.account(job.user_id)
             tx.record(account, credits.settle(account, job_id, job.credits, now))
             tx.save_job(done)
-            return True
+            return done
 
-        return self.store.run(callback)
+        done = self.store.run(callback)
+        if done is not None:
+            announce(self.queue, done, "job.completed")
+        return done is not None
 
     def progress(self, job_id: str, backend_id: str, report: object) -> None:
         """Record the worker's latest progress; dispatched → running on the first report."""
         reported = report if isinstance(report, dict) else {}
 
-        def callback(tx: Transaction) -> None:
+        def callback(tx: Transaction) -> Job | None:
             job = tx.job(job_id)
             moved = job.record_progress(backend_id, reported, utcnow()) if job else None
             if moved is not None:
                 tx.save_job(moved)
+            return moved if job and moved and job.status != moved.status else None
 
-        self.store.run(callback)
+        started = self.store.run(callback)
+        if started is not None:
+            announce(self.queue, started, "job.running")
 
     # -- dispatch -----------------------------------------------------------------------------------------
     def dispatch(self, job_id: str) -> str:

@@ -1,5 +1,6 @@
 """The periodic sweep (Cloud Scheduler): re-send lost dispatches, reconcile jobs the webhook never
-settled, fail and refund what is past its deadline, and expire videos after 24 h."""
+settled, fail and refund what is past its deadline, expire videos after 24 h, and enqueue again the outgoing
+webhook events whose enqueue was lost."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from shared.domain.jobs import Job, JobStatus
 from shared.log import fields, get_logger
 from shared.services.lifecycle import JobLifecycle
 from shared.services.ports import DispatchQueue, ObjectStorage, Store, Transaction
+from shared.services.webhooks import requeue_due
 
 log = get_logger("sweep")
 
@@ -36,6 +38,9 @@ class Sweeper:
                 outcome = "error"
             counts[f"active_{outcome}"] += 1
         counts["expired"] = self._expire(now)
+        requeued = requeue_due(self.store, self.queue, now, BATCH)  # webhook events whose enqueue was lost
+        if requeued:
+            counts["webhooks_requeued"] = requeued
         log.info("sweep finished", extra=fields(**counts))
         return dict(counts)
 

@@ -19,9 +19,13 @@ class RecordingQueue:
 
     def __init__(self):
         self.job_ids: list[str] = []
+        self.webhooks: list[tuple[str, str]] = []  # (job id, event)
 
     def enqueue_dispatch(self, job_id: str, generation: int = 0) -> None:
         self.job_ids.append(job_id)
+
+    def enqueue_webhook(self, job_id: str, event: str) -> None:
+        self.webhooks.append((job_id, event))
 
 
 @dataclasses.dataclass

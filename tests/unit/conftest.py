@@ -7,6 +7,7 @@ import dataclasses
 import pytest
 
 from shared.adapters.auth import WebhookTokens
+from shared.adapters.url_guard import ResolvingUrlGuard
 from shared.config import Settings
 from shared.services.credits import CreditService
 from shared.services.jobs import JobService
@@ -37,7 +38,8 @@ class App:
 def build_app(*, rerun: bool = False, settings: Settings | None = None) -> App:
     settings = settings or Settings()
     store, objects, queue, gpu = MemoryStore(rerun=rerun), MemoryObjects(), RecordingQueue(), ScriptedGpu()
-    lifecycle = JobLifecycle(store, settings, objects, gpu, WebhookTokens(settings.webhook_token_secret))
+    tokens = WebhookTokens(settings.webhook_token_secret)
+    lifecycle = JobLifecycle(store, settings, objects, gpu, tokens, queue=queue)
     records, text, vision = MemoryModerationRecords(), MarkerTextModerator(), MarkerSafeSearch()
     moderation = ModerationService(records, settings, objects, text=lambda: text, image=lambda: vision)
     return App(
@@ -47,7 +49,7 @@ def build_app(*, rerun: bool = False, settings: Settings | None = None) -> App:
         gpu=gpu,
         settings=settings,
         credits=CreditService(store),
-        jobs=JobService(store, settings, objects, queue, gpu, moderation),
+        jobs=JobService(store, settings, objects, queue, gpu, moderation, url_guard=ResolvingUrlGuard(settings.env)),
         lifecycle=lifecycle,
         sweeper=Sweeper(store, lifecycle, queue, objects),
         moderation=moderation,

@@ -214,6 +214,10 @@ class MemoryStore:
         done = [j for j in self.state.jobs.values() if j.status == JobStatus.DONE]
         return [j.model_copy(deep=True) for j in done if j.expires_at and j.expires_at <= now][:limit]
 
+    def webhooks_due(self, now: dt.datetime, limit: int) -> list[Job]:
+        due = [j for j in self.state.jobs.values() if j.webhook_due_at and j.webhook_due_at <= now]
+        return [j.model_copy(deep=True) for j in due][:limit]
+
 
 class MemoryObjects:
     """Object storage: keys that exist, their bytes, and URLs that name them."""
@@ -249,9 +253,13 @@ class MemoryObjects:
 class RecordingQueue:
     def __init__(self) -> None:
         self.job_ids: list[str] = []
+        self.webhooks: list[tuple[str, str]] = []  # (job id, event)
 
     def enqueue_dispatch(self, job_id: str, generation: int = 0) -> None:
         self.job_ids.append(job_id)
+
+    def enqueue_webhook(self, job_id: str, event: str) -> None:
+        self.webhooks.append((job_id, event))
 
 
 class ScriptedGpu:
