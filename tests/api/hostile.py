@@ -317,6 +317,7 @@ VALID_BODIES = {
     "/api/topup": {"credits": 100},
     "/api/admin/users/<uid>/credits": {"delta": 5, "reason": "hostile input test"},
     "/api/tasks/dispatch": {"jobId": JOB_ID},
+    "/api/tasks/webhook": {"jobId": JOB_ID, "event": "job.completed"},
 }
 
 

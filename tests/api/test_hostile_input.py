@@ -167,6 +167,7 @@ def test_internal_and_webhook_routes_refuse_unreadable_bodies_as_json(api, calle
     failures = []
     for path, function in [
         ("/api/tasks/dispatch", "dispatch_job"),
+        ("/api/tasks/webhook", "dispatch_job"),
         ("/api/tasks/sweep", "sweep"),
         ("/api/tasks/renew", "renew"),
         ("/api/webhooks/truelayer", "truelayer_webhook"),
