@@ -58,15 +58,14 @@ SECURITY_SCHEMES = {
 
 
 def public_operations() -> list[Operation]:
-    """The documented operations, in the order of shared/routes.py."""
+    """The documented operations, in the order of shared/routes.py. A route with no entry yet is left out
+    here, so the document is still served; tests/unit/test_api_docs.py fails on it."""
     by_route = {(op.method, op.rule): op for op in OPERATIONS}
     found = []
     for route in ROUTES:
         for method in route.methods:
             op = by_route.get((method, route.rule))
-            if op is None:
-                raise LookupError(f"{method} {route.rule} has no entry in shared/api_docs/operations.py")
-            if not op.internal:
+            if op is not None and not op.internal:
                 found.append(op)
     return found
 
@@ -169,12 +168,21 @@ def _operation(op: Operation, refs: Mapping[Any, dict[str, Any]]) -> dict[str, A
         spec["parameters"] = parameters
     if op.body is not None:
         schema = refs[(op.body, "validation")]
-        spec["requestBody"] = {"required": True, "content": {"application/json": {"schema": schema}}}
+        media: dict[str, Any] = {"schema": schema} | ({"example": op.example} if op.example else {})
+        spec["requestBody"] = {"required": True, "content": {"application/json": media}}
     success: dict[str, Any] = {"description": _success_description(op)}
     if isinstance(op.answer, type):
         success["content"] = {"application/json": {"schema": refs[(op.answer, "serialization")]}}
     elif op.answer is not None:
         success["content"] = {"application/json": {"schema": op.answer}}
+    if op.links:
+        success["links"] = {
+            link.operation_id: {
+                "operationId": link.operation_id,
+                "parameters": {link.parameter: f"$response.body#/{link.field}"},
+            }
+            for link in op.links
+        }
     if op.rate_limited:
         success["headers"] = {name: {"$ref": f"#/components/headers/{name}"} for name in RATE_LIMIT_HEADERS}
     spec["responses"] = {str(op.status): success} | {

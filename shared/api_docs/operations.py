@@ -36,6 +36,15 @@ CURSOR = Query("cursor", {"type": "string"}, "The `nextCursor` of the previous p
 
 
 @dataclasses.dataclass(frozen=True)
+class Link:
+    """The success answer names a record another operation takes: `$response.body#/<field>` as `parameter`."""
+
+    operation_id: str
+    parameter: str
+    field: str
+
+
+@dataclasses.dataclass(frozen=True)
 class Operation:
     method: str
     rule: str  # werkzeug syntax, as in shared/routes.py
@@ -53,6 +62,8 @@ class Operation:
     deprecated: bool = False
     rate_limited: bool = False  # the success answer carries RateLimit-Limit / -Remaining / -Reset
     description: str = ""
+    example: dict[str, Any] | None = None  # a body it accepts
+    links: tuple[Link, ...] = ()
 
 
 class Section:
@@ -88,6 +99,8 @@ CREATE_JOB: dict[str, Any] = {
     "body": rq.CreateJobRequest,
     "idempotent": True,
     "rate_limited": True,
+    "example": {"prompt": "A red fox crossing a snowy field at dawn", "durationSec": 5},
+    "links": (Link("getJob", "job_id", "jobId"), Link("cancelJob", "job_id", "jobId")),
     "description": (
         "Screens the prompt and the start image, reserves the clip's credits and queues the job. A repeated "
         "Idempotency-Key answers the first answer. Refused content is a 422 `content_policy` naming the field "
@@ -96,6 +109,7 @@ CREATE_JOB: dict[str, Any] = {
 }
 CREATE_ERRORS = (400, 401, 402, 409, 413, 422, 429, 503)
 PAGE = (limit(50, 200), CURSOR)
+PAYMENT = Link("getPayment", "payment_id", "paymentId")
 
 OPERATIONS: tuple[Operation, ...] = (
     jobs("POST /api/jobs", "createJob", "Create a video job", rs.JobCreated, CREATE_ERRORS, **CREATE_JOB),
@@ -136,6 +150,7 @@ OPERATIONS: tuple[Operation, ...] = (
         (400, 401, 413, 415),
         status=201,
         body=rq.UploadRequest,
+        example={"contentType": "image/png", "sizeBytes": 204800},
     ),
     plans(
         "GET /api/plans",
@@ -152,6 +167,8 @@ OPERATIONS: tuple[Operation, ...] = (
         status=201,
         body=rq.SubscribeRequest,
         idempotent=True,
+        example={"planId": "starter"},
+        links=(PAYMENT,),
     ),
     payments(
         "POST /api/topup",
@@ -162,6 +179,8 @@ OPERATIONS: tuple[Operation, ...] = (
         status=201,
         body=rq.TopupRequest,
         idempotent=True,
+        example={"credits": 100},
+        links=(PAYMENT,),
     ),
     payments("GET /api/payments/<payment_id>", "getPayment", "A payment's status", rs.PaymentView, (401, 404)),
     developer(
@@ -172,6 +191,8 @@ OPERATIONS: tuple[Operation, ...] = (
         (400, 401, 403, 409, 413, 503),
         status=201,
         body=rq.CreateApiKeyRequest,
+        example={"name": "CI pipeline"},
+        links=(Link("deleteApiKey", "key_id", "id"),),
     ),
     developer("GET /api/keys", "listApiKeys", "Your API keys, without their secrets", rs.ApiKeyList, (401, 403)),
     developer("DELETE /api/keys/<key_id>", "deleteApiKey", "Revoke an API key", None, (401, 403, 404, 503), status=204),
@@ -220,6 +241,7 @@ OPERATIONS: tuple[Operation, ...] = (
         (400, 401, 403, 404, 409, 413, 503),
         body=rq.CreditAdjustment,
         idempotent=True,
+        example={"delta": 50, "reason": "Refund for a failed render"},
     ),
     admin(
         "GET /api/admin/moderation",
@@ -235,6 +257,7 @@ OPERATIONS: tuple[Operation, ...] = (
     internal("POST /api/webhooks/truelayer"),
     internal("POST /api/webhooks/runpod"),
     internal("POST /api/tasks/dispatch"),
+    internal("POST /api/tasks/webhook"),
     internal("POST /api/tasks/sweep"),
     internal("POST /api/tasks/renew"),
 )

@@ -184,3 +184,15 @@ def test_the_plans_function_builds_the_document_only_when_asked():
     root = cli.COPY.parents[3]
     result = subprocess.run([sys.executable, "-c", probe], cwd=root, capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+def test_body_examples_are_accepted_and_links_name_real_parameters():
+    by_id = {spec["operationId"]: spec for spec in documented().values()}
+    for op in OPERATIONS:
+        if op.example is not None:
+            assert op.body is not None
+            op.body.model_validate(op.example)
+        for link in op.links:
+            target = by_id[link.operation_id]
+            assert link.parameter in {p.get("name") for p in target["parameters"]}, link
+            assert isinstance(op.answer, type) and link.field in op.answer.model_fields, link
