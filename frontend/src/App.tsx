@@ -2,12 +2,14 @@ import { BrowserRouter, Route, Routes } from "react-router-dom";
 import { CreditsProvider } from "./app/credits";
 import { JobLimitsProvider } from "./app/limits";
 import { ServicesProvider, type Services } from "./app/services";
+import { DocsShell } from "./components/DocsShell";
 import { Layout } from "./components/Layout";
 import { RequireUser } from "./components/RequireUser";
 import { AccountPage } from "./pages/AccountPage";
 import { AdminPage } from "./pages/AdminPage";
 import { CreatePage } from "./pages/CreatePage";
 import { DashboardPage } from "./pages/DashboardPage";
+import { DocsPage } from "./pages/DocsPage";
 import { JobPage } from "./pages/JobPage";
 import { NotFoundPage } from "./pages/NotFoundPage";
 import { SignInPage } from "./pages/SignInPage";
@@ -19,6 +21,9 @@ export function App({ services }: { services: Services }) {
         <BrowserRouter>
           <Routes>
             <Route path="/signin" element={<SignInPage />} />
+            <Route element={<DocsShell />}>
+              <Route path="/docs" element={<DocsPage />} />
+            </Route>
             <Route element={<RequireUser><JobLimitsProvider><Layout /></JobLimitsProvider></RequireUser>}>
               <Route index element={<DashboardPage />} />
               <Route path="create" element={<CreatePage />} />

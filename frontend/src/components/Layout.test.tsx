@@ -27,7 +27,8 @@ describe("Layout", () => {
   it("shows the Admin link to admins only", () => {
     const { unmount } = open(false);
     const nav = screen.getByRole("navigation", { name: "Main" });
-    expect(nav).toHaveTextContent("DashboardCreateAccount");
+    expect(nav).toHaveTextContent("DashboardCreateAccountAPI");
+    expect(screen.getByRole("link", { name: "API" })).toHaveAttribute("href", "/docs");
     expect(screen.queryByRole("link", { name: "Admin" })).not.toBeInTheDocument();
     unmount();
     open(true);

@@ -36,6 +36,7 @@ export function Layout() {
           <NavLink to="/" end>Dashboard</NavLink>
           <NavLink to="/create">Create</NavLink>
           <NavLink to="/account">Account</NavLink>
+          <NavLink to="/docs">API</NavLink>
           {admin && <NavLink to="/admin">Admin</NavLink>}
         </nav>
         <div className="topbar-right">
