@@ -15,10 +15,11 @@ FUNCTIONS_DIR = REPO_ROOT / "functions"
 RUNTIME_ROLES = {"api", "webhooks", "dispatcher"}
 INVOKER_ROLES = {"tasks", "scheduler"}
 
-# Settings left at their defaults in production: product rules (5 unfinished jobs, 24 h videos, top-up
-# bounds, renewal grace), not deployment facts. Any other setting must be set.
+# Settings left at their defaults in production: product rules (5 unfinished jobs, 20 creates a minute per
+# user, 24 h videos, top-up bounds, renewal grace), not deployment facts. Any other setting must be set.
 PRODUCT_RULES = {
     "max_active_jobs",
+    "rate_limit_creates_per_minute",
     "video_ttl_hours",
     "topup_min_credits",
     "topup_max_credits",
@@ -56,8 +57,22 @@ def builds_settings(name: str) -> bool:
 
 
 def screens_content(name: str) -> bool:
-    """The entry point creates jobs, which JobService.create moderates (shared/services/moderation.py)."""
-    return ".jobs.create(" in (FUNCTIONS_DIR / f"{name}.py").read_text()
+    """The entry point creates jobs, which JobService.create and .submit moderate (shared/services/moderation.py)."""
+    text = (FUNCTIONS_DIR / f"{name}.py").read_text()
+    return ".jobs.create(" in text or ".jobs.submit(" in text
+
+
+# What an entry point calls that can enqueue a webhook delivery (shared/services/webhooks.py, `announce` and
+# `requeue_due`): every JobLifecycle move (the dispatch, the RunPod webhook, a viewer's progress refresh) may
+# make a job running, done or failed; JobService.cancel cancels one; the sweep reconciles and re-enqueues
+# events whose enqueue was lost.
+JOB_EVENT_CALLS = (".lifecycle.", ".jobs.cancel(", ".sweeper.run(")
+
+
+def raises_job_events(name: str) -> bool:
+    """The entry point moves jobs to running, done, failed or canceled, or enqueues their events again."""
+    text = (FUNCTIONS_DIR / f"{name}.py").read_text()
+    return any(call in text for call in JOB_EVENT_CALLS)
 
 
 def checks_internal_caller(name: str) -> bool:

@@ -196,3 +196,10 @@ def test_only_the_enqueueing_functions_roles_may_create_tasks_as_the_tasks_invok
     act_as = platform().resource("google_service_account_iam_member", "enqueuer_acts_as_tasks_invoker")
     assert act_as["role"] == "roles/iam.serviceAccountUser"
     assert act_as["service_account_id"] == '${google_service_account.invoker["tasks"].name}'
+
+
+def test_the_developer_function_is_a_public_api_function_sized_like_credits():
+    # API keys and the webhook secret: user-facing, behind the load balancer, authenticating with ID tokens.
+    functions = function_map()
+    assert functions["developer"] == functions["credits"]
+    assert functions["developer"]["role"] == "api" and functions["developer"]["public"] is True

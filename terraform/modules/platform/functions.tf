@@ -5,7 +5,9 @@
 #             dispatcher (Cloud Tasks and Cloud Scheduler targets)
 #   public    reachable through the load balancer, invocable by allUsers (the function checks its callers);
 #             otherwise internal: ingress internal-only, invocable only by the `invokers` service accounts
-#   enqueues  creates dispatch tasks on the Cloud Tasks queue
+#   enqueues  creates dispatch tasks on the dispatch queue
+#   notifies  enqueues webhook deliveries on the webhooks queue: it moves jobs to running, done, failed or
+#             canceled (each move raises the creator's event) or, the sweep, enqueues lost events again
 #   moderates screens requests with Cloud Natural Language and Cloud Vision (iam.tf grants its role the
 #             right to call them)
 #   secrets   Secret Manager secrets mounted as environment variables (keys of local.secrets)
@@ -26,60 +28,64 @@ locals {
 
   functions = {
     create_job = {
-      role   = "api", public = true, invokers = [], enqueues = true, moderates = true, secrets = local.settings_secrets
+      role   = "api", public = true, invokers = [], enqueues = true, notifies = false, moderates = true, secrets = local.settings_secrets
       memory = "512Mi", cpu = "1", timeout_seconds = 60, min_instances = 0, max_instances = 20, concurrency = 20
     }
     get_job = {
-      role   = "api", public = true, invokers = [], enqueues = false, moderates = false, secrets = local.settings_secrets
+      role   = "api", public = true, invokers = [], enqueues = false, notifies = true, moderates = false, secrets = local.settings_secrets
       memory = "512Mi", cpu = "1", timeout_seconds = 60, min_instances = 0, max_instances = 20, concurrency = 40
     }
     cancel_job = {
-      role   = "api", public = true, invokers = [], enqueues = false, moderates = false, secrets = local.settings_secrets
+      role   = "api", public = true, invokers = [], enqueues = false, notifies = true, moderates = false, secrets = local.settings_secrets
       memory = "512Mi", cpu = "1", timeout_seconds = 60, min_instances = 0, max_instances = 10, concurrency = 20
     }
     credits = {
-      role   = "api", public = true, invokers = [], enqueues = false, moderates = false, secrets = local.settings_secrets
+      role   = "api", public = true, invokers = [], enqueues = false, notifies = false, moderates = false, secrets = local.settings_secrets
+      memory = "512Mi", cpu = "1", timeout_seconds = 30, min_instances = 0, max_instances = 10, concurrency = 40
+    }
+    developer = {
+      role   = "api", public = true, invokers = [], enqueues = false, notifies = false, moderates = false, secrets = local.settings_secrets
       memory = "512Mi", cpu = "1", timeout_seconds = 30, min_instances = 0, max_instances = 10, concurrency = 40
     }
     create_upload = {
-      role   = "api", public = true, invokers = [], enqueues = false, moderates = false, secrets = local.settings_secrets
+      role   = "api", public = true, invokers = [], enqueues = false, notifies = false, moderates = false, secrets = local.settings_secrets
       memory = "512Mi", cpu = "1", timeout_seconds = 30, min_instances = 0, max_instances = 10, concurrency = 40
     }
     plans = {
-      role   = "api", public = true, invokers = [], enqueues = false, moderates = false, secrets = local.settings_secrets
+      role   = "api", public = true, invokers = [], enqueues = false, notifies = false, moderates = false, secrets = local.settings_secrets
       memory = "512Mi", cpu = "1", timeout_seconds = 30, min_instances = 0, max_instances = 10, concurrency = 40
     }
     subscribe = {
-      role   = "api", public = true, invokers = [], enqueues = false, moderates = false, secrets = local.settings_secrets
+      role   = "api", public = true, invokers = [], enqueues = false, notifies = false, moderates = false, secrets = local.settings_secrets
       memory = "512Mi", cpu = "1", timeout_seconds = 60, min_instances = 0, max_instances = 10, concurrency = 20
     }
     admin = {
-      role   = "api", public = true, invokers = [], enqueues = false, moderates = false, secrets = local.settings_secrets
+      role   = "api", public = true, invokers = [], enqueues = false, notifies = false, moderates = false, secrets = local.settings_secrets
       memory = "1Gi", cpu = "1", timeout_seconds = 120, min_instances = 0, max_instances = 3, concurrency = 8
     }
     health = {
-      role   = "api", public = true, invokers = [], enqueues = false, moderates = false, secrets = []
+      role   = "api", public = true, invokers = [], enqueues = false, notifies = false, moderates = false, secrets = []
       memory = "512Mi", cpu = "1", timeout_seconds = 10, min_instances = 0, max_instances = 3, concurrency = 80
     }
     runpod_webhook = {
-      role   = "webhooks", public = true, invokers = [], enqueues = false, moderates = false, secrets = local.settings_secrets
+      role   = "webhooks", public = true, invokers = [], enqueues = false, notifies = true, moderates = false, secrets = local.settings_secrets
       memory = "512Mi", cpu = "1", timeout_seconds = 60, min_instances = 0, max_instances = 20, concurrency = 20
     }
     truelayer_webhook = {
-      role   = "webhooks", public = true, invokers = [], enqueues = false, moderates = false, secrets = local.settings_secrets
+      role   = "webhooks", public = true, invokers = [], enqueues = false, notifies = false, moderates = false, secrets = local.settings_secrets
       memory = "512Mi", cpu = "1", timeout_seconds = 60, min_instances = 0, max_instances = 5, concurrency = 20
     }
     dispatch_job = {
-      role   = "dispatcher", public = false, invokers = ["tasks"], enqueues = false, moderates = false, secrets = local.settings_secrets
+      role   = "dispatcher", public = false, invokers = ["tasks"], enqueues = false, notifies = true, moderates = false, secrets = local.settings_secrets
       memory = "512Mi", cpu = "1", timeout_seconds = 120, min_instances = 0, max_instances = 10, concurrency = 10
     }
     # One pass at a time: the sweep and the renewal walk the whole backlog; a second instance would only race.
     sweep = {
-      role   = "dispatcher", public = false, invokers = ["scheduler"], enqueues = true, moderates = false, secrets = local.settings_secrets
+      role   = "dispatcher", public = false, invokers = ["scheduler"], enqueues = true, notifies = true, moderates = false, secrets = local.settings_secrets
       memory = "512Mi", cpu = "1", timeout_seconds = 540, min_instances = 0, max_instances = 1, concurrency = 1
     }
     renew = {
-      role   = "dispatcher", public = false, invokers = ["scheduler"], enqueues = false, moderates = false, secrets = local.settings_secrets
+      role   = "dispatcher", public = false, invokers = ["scheduler"], enqueues = false, notifies = false, moderates = false, secrets = local.settings_secrets
       memory = "512Mi", cpu = "1", timeout_seconds = 540, min_instances = 0, max_instances = 1, concurrency = 1
     }
   }

@@ -13,6 +13,9 @@ locals {
   # Roles whose functions create dispatch tasks.
   enqueuer_roles = toset(distinct([for name, fn in local.functions : fn.role if fn.enqueues]))
 
+  # Roles whose functions enqueue webhook deliveries.
+  notifier_roles = toset(distinct([for name, fn in local.functions : fn.role if fn.notifies]))
+
   # Roles whose functions call Cloud Natural Language and Cloud Vision to screen create requests.
   moderator_roles = toset(distinct([for name, fn in local.functions : fn.role if fn.moderates]))
 
@@ -85,7 +88,7 @@ resource "google_secret_manager_secret_iam_member" "accessor" {
 }
 
 # Enqueueing a task with an OIDC token means acting as the tasks invoker: enqueuer on the queue, and
-# serviceAccountUser on that one service account only.
+# serviceAccountUser on that one service account only. Webhook deliveries are signed by the same invoker.
 resource "google_cloud_tasks_queue_iam_member" "enqueuer" {
   for_each = local.enqueuer_roles
 
@@ -96,8 +99,18 @@ resource "google_cloud_tasks_queue_iam_member" "enqueuer" {
   member   = "serviceAccount:${google_service_account.runtime[each.value].email}"
 }
 
+resource "google_cloud_tasks_queue_iam_member" "webhook_enqueuer" {
+  for_each = local.notifier_roles
+
+  project  = var.project_id
+  location = var.region
+  name     = google_cloud_tasks_queue.webhooks.name
+  role     = "roles/cloudtasks.enqueuer"
+  member   = "serviceAccount:${google_service_account.runtime[each.value].email}"
+}
+
 resource "google_service_account_iam_member" "enqueuer_acts_as_tasks_invoker" {
-  for_each = local.enqueuer_roles
+  for_each = setunion(local.enqueuer_roles, local.notifier_roles)
 
   service_account_id = google_service_account.invoker["tasks"].name
   role               = "roles/iam.serviceAccountUser"

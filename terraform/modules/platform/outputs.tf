@@ -18,6 +18,11 @@ output "tasks_queue" {
   value       = google_cloud_tasks_queue.dispatch.id
 }
 
+output "webhook_tasks_queue" {
+  description = "Cloud Tasks queue path of the webhook deliveries."
+  value       = google_cloud_tasks_queue.webhooks.id
+}
+
 output "service_accounts" {
   description = "Service account email per role."
   value = merge(

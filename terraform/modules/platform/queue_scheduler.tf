@@ -1,5 +1,5 @@
-# Cloud Tasks carries "dispatch this job" to the dispatch function; Cloud Scheduler calls the sweep and the
-# renewal. Both sign their calls with an OIDC token of a dedicated service account.
+# Cloud Tasks carries "dispatch this job" and "deliver this webhook" to the dispatch function; Cloud Scheduler
+# calls the sweep and the renewal. Both sign their calls with an OIDC token of a dedicated service account.
 
 resource "google_cloud_tasks_queue" "dispatch" {
   project  = var.project_id
@@ -19,6 +19,36 @@ resource "google_cloud_tasks_queue" "dispatch" {
     min_backoff        = "5s"
     max_backoff        = "300s"
     max_doublings      = 5
+  }
+
+  stackdriver_logging_config {
+    sampling_ratio = 1.0
+  }
+
+  depends_on = [google_project_service.this]
+}
+
+# Outgoing webhooks: each task delivers one job event to the creator's URL, through the dispatch function
+# (POST /api/tasks/webhook, same OIDC invoker as the dispatch tasks). A receiver that is down is retried with
+# exponential backoff: 10 s doubling to the hourly maximum (10 s, 20 s, ... 2560 s, then every 3600 s), and
+# Cloud Tasks stops only once both limits are reached, 12 attempts and 12 hours after the first: about 20
+# attempts over 12 hours. A queue of its own, so slow receivers never hold up the dispatch of renders.
+resource "google_cloud_tasks_queue" "webhooks" {
+  project  = var.project_id
+  location = var.region
+  name     = "${var.name_prefix}-webhooks"
+
+  rate_limits {
+    max_dispatches_per_second = var.webhook_queue_max_dispatches_per_second
+    max_concurrent_dispatches = var.webhook_queue_max_concurrent_dispatches
+  }
+
+  retry_config {
+    max_attempts       = 12
+    max_retry_duration = "43200s"
+    min_backoff        = "10s"
+    max_backoff        = "3600s"
+    max_doublings      = 8
   }
 
   stackdriver_logging_config {

@@ -38,6 +38,7 @@ locals {
     DISPATCH_URL          = local.dispatch_url
     TASKS_QUEUE           = google_cloud_tasks_queue.dispatch.id
     TASKS_SERVICE_ACCOUNT = google_service_account.invoker["tasks"].email
+    WEBHOOK_TASKS_QUEUE   = google_cloud_tasks_queue.webhooks.id
     INTERNAL_INVOKERS     = join(",", [for role in keys(local.invoker_roles) : google_service_account.invoker[role].email])
 
     RUNPOD_API_BASE    = var.runpod_api_base

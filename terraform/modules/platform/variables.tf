@@ -200,6 +200,28 @@ variable "queue_max_concurrent_dispatches" {
   }
 }
 
+variable "webhook_queue_max_dispatches_per_second" {
+  description = "Cloud Tasks rate limit on webhook deliveries (the dispatch function sends each one)."
+  type        = number
+  default     = 10
+
+  validation {
+    condition     = var.webhook_queue_max_dispatches_per_second > 0 && var.webhook_queue_max_dispatches_per_second <= 500
+    error_message = "webhook_queue_max_dispatches_per_second must be between 0 (exclusive) and 500."
+  }
+}
+
+variable "webhook_queue_max_concurrent_dispatches" {
+  description = "Webhook deliveries in flight at once: what slow receivers can take of the dispatch function's capacity."
+  type        = number
+  default     = 20
+
+  validation {
+    condition     = var.webhook_queue_max_concurrent_dispatches >= 1 && var.webhook_queue_max_concurrent_dispatches <= 5000
+    error_message = "webhook_queue_max_concurrent_dispatches must be between 1 and 5000."
+  }
+}
+
 variable "sweep_schedule" {
   description = "Cron schedule of the sweep (reconcile, refund, expire)."
   type        = string
