@@ -50,7 +50,7 @@ lint: install
 	$(PY) -m mypy
 
 test-web: install web
-	cd frontend && npx tsc && npx eslint . --max-warnings=0 && npx vitest run && npx playwright test
+	cd frontend && npm run check:api && npx tsc && npx eslint . --max-warnings=0 && npx vitest run && npx playwright test
 
 # Terraform cannot download providers here, so the checks are static: formatting, checkov (every failed check
 # fails the build unless suppressed inline with a reason), and the consistency tests in tests/infra.

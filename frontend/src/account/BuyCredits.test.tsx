@@ -59,6 +59,13 @@ describe("BuyCredits with payments", () => {
     expect(assign).toHaveBeenCalledWith("https://pay.example/checkout/pay-1");
   });
 
+  it("follows a payment with no payment page (a mandate's) on the account page", async () => {
+    const api = fakeApi({ topup: () => Promise.resolve({ paymentId: "pay 3", redirectUrl: null }) });
+    show(listing(), balance({ plan: "creator" }), api);
+    await userEvent.click(screen.getByRole("button", { name: "Top up" }));
+    expect(assign).toHaveBeenCalledWith("/account?paymentId=pay%203");
+  });
+
   it("tops up the amount typed, priced per credit", async () => {
     const { api } = show(listing());
     const amount = screen.getByRole("spinbutton", { name: /Top up credits \(10–2000\)/ });

@@ -1,7 +1,7 @@
 import { useState } from "react";
 import { newIdempotencyKey } from "../api/client";
 import { secondsPerCredit } from "../api/limits";
-import type { Balance, PlanListing } from "../api/types";
+import type { Balance, PlanListing, Redirect } from "../api/types";
 import { Notice } from "../components/Notice";
 import { useApi } from "../app/services";
 import { credits, money } from "../format";
@@ -18,12 +18,13 @@ export function BuyCredits({ listing, balance }: { listing: PlanListing; balance
   const disabled = !listing.paymentsEnabled || busy !== null;
   const perCredit = secondsPerCredit(listing.jobLimits);
 
-  const go = async (what: string, start: () => Promise<{ redirectUrl: string }>) => {
+  const go = async (what: string, start: () => Promise<Redirect>) => {
     setBusy(what);
     setError(null);
     try {
-      const { redirectUrl } = await start();
-      window.location.assign(redirectUrl);
+      const { paymentId, redirectUrl } = await start();
+      // A top-up charged to a subscriber's mandate has no payment page: it is followed where one returns to.
+      window.location.assign(redirectUrl ?? `/account?paymentId=${encodeURIComponent(paymentId)}`);
     } catch (exc) {
       setError((exc as Error).message);
       setBusy(null);

@@ -1,41 +1,14 @@
+// The admin console's answers, from the generated OpenAPI types (src/api/schema.d.ts); the closed sets the
+// document leaves as plain strings are narrowed here.
+import type { components } from "../api/schema";
 import type { JobStatus, Page } from "../api/types";
 
-export interface DayCount {
-  date: string;
-  total: number;
-  failed: number;
-}
+type Schemas = components["schemas"];
 
-export interface PlanEconomics {
-  planId: string;
-  name: string;
-  subscribers: number;
-  revenueMinor: number;
-  gpuSeconds: number;
-  gpuCostMinor: number;
-  currency: string;
-}
-
-export interface AdminOverview {
-  users: number;
-  jobsByStatus: Record<JobStatus, number>;
-  failureRatio: number;
-  creditsBurned: number;
-  gpuSeconds: number;
-  gpuCostUsd: number;
-  jobsPerDay: DayCount[];
-  revenue: PlanEconomics[];
-}
-
-export interface AdminUser {
-  uid: string;
-  email: string | null;
-  credits: number;
-  reserved: number;
-  activeJobs: number;
-  plan: string | null;
-  createdAt: string | null;
-}
+export type DayCount = Schemas["DayCount"];
+export type PlanEconomics = Schemas["RevenueRow"];
+export type AdminOverview = Omit<Schemas["AdminOverview"], "jobsByStatus"> & { jobsByStatus: Record<JobStatus, number> };
+export type AdminUser = Schemas["AdminUser"];
 
 export interface AdminJobsQuery {
   status?: JobStatus | "";
@@ -43,21 +16,13 @@ export interface AdminJobsQuery {
 }
 
 /** Refusals of content moderation on one UTC day ("2026-12-01"). */
-export interface RefusalDay {
-  day: string;
-  refusals: number;
-}
+export type RefusalDay = Schemas["ModerationDay"];
 
 /** One create request refused by moderation: which field, which check and the categories it named. */
-export interface Refusal {
-  id: string;
-  uid: string;
-  email: string | null;
+export type Refusal = Omit<Schemas["ModerationRefusal"], "field" | "check"> & {
   field: "prompt" | "negativePrompt" | "imageKey";
-  categories: string[];
   check: "blocklist" | "text" | "image";
-  at: string;
-}
+};
 
 /** GET /api/admin/moderation: 14 days of counts (oldest first) and a page of refusals (newest first). */
 export interface AdminModeration extends Page<Refusal> {

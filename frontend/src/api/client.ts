@@ -17,7 +17,7 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
-    details: Pick<ErrorBody, "field" | "categories"> = {},
+    details: { field?: string; categories?: string[] } = {},
   ) {
     super(message);
     this.name = "ApiError";

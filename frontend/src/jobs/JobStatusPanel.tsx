@@ -24,7 +24,7 @@ export function JobStatusPanel({ job }: { job: Job }) {
         <div className="status-panel" data-testid="job-status">
           <p className="status-line">
             {stageLabel(job.stage) || "Starting"} · {percent}%
-            {job.etaSec !== undefined && job.etaSec > 0 ? ` · about ${duration(job.etaSec)} left` : ""}
+            {job.etaSec != null && job.etaSec > 0 ? ` · about ${duration(job.etaSec)} left` : ""}
           </p>
           <ProgressBar value={job.progress} label="Render progress" />
         </div>

@@ -82,7 +82,7 @@ export function JobPage() {
       {job.status === "done" && job.videoUrl && (
         <div className="player-block">
           <div className={`player ${portrait ? "portrait" : ""}`}>
-            <video data-testid="video" src={job.videoUrl} poster={job.posterUrl} controls playsInline preload="metadata" />
+            <video data-testid="video" src={job.videoUrl} poster={job.posterUrl ?? undefined} controls playsInline preload="metadata" />
           </div>
           <div className="player-bar">
             <a className="button primary" href={job.downloadUrl ?? job.videoUrl} download={`cineweave-${job.jobId}.mp4`}>
