@@ -16,7 +16,7 @@ CHECKOV_VENV := .venv-checkov
 CHECKOV_STAMP := $(CHECKOV_VENV)/.installed-$(CHECKOV_VERSION)
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint test-web test-infra bundle install web emulators clean-run
+.PHONY: help run test lint test-web test-infra test-fuzz bundle install web emulators clean-run
 
 help:
 	@echo "make run    start the local stack (web app + API on http://127.0.0.1:8080); Ctrl-C stops it"
@@ -26,6 +26,7 @@ help:
 	@echo "make lint      only the Python static checks: ruff check, ruff format --check, mypy"
 	@echo "make test-web  only the web app's checks: tsc, ESLint, Vitest, Playwright in Chromium"
 	@echo "make test-infra  only the Terraform checks: terraform fmt, checkov, tests/infra"
+	@echo "make test-fuzz   only schemathesis: the API on the test emulators against its OpenAPI document"
 	@echo "make bundle    stage each function's source into build/functions/ for terraform apply"
 
 run: install web
@@ -33,14 +34,17 @@ run: install web
 
 # The Python static checks first (ruff, mypy), then the fast tier (the rules and services over the in-memory
 # store, seconds), then the Terraform checks (seconds, no ports). Then two pytest processes: the worker suite
-# forks ffmpeg and is kept apart from the gRPC clients of the others. Then the web app: type check, unit tests,
-# and the browser tests against a fresh local stack.
+# forks ffmpeg and is kept apart from the gRPC clients of the others. Then schemathesis over the OpenAPI document
+# (tests/fuzz, its own process). Then the web app: type check, unit tests, and the browser tests against a fresh
+# local stack.
 test: install web
 	$(MAKE) lint
 	$(PY) -m pytest tests/unit
 	$(MAKE) test-infra
-	$(PY) -m pytest tests firestore_rules/tests --ignore=tests/unit --ignore=tests/worker --ignore=tests/infra
+	$(PY) -m pytest tests firestore_rules/tests --ignore=tests/unit --ignore=tests/worker --ignore=tests/infra \
+		--ignore=tests/fuzz
 	$(PY) -m pytest tests/worker
+	$(MAKE) test-fuzz
 	$(MAKE) test-web
 
 # Lint findings, unformatted files and type errors fail the build; ruff and mypy read pyproject.toml.
@@ -59,6 +63,11 @@ test-infra: install $(CHECKOV_STAMP)
 	terraform fmt -check -recursive -diff terraform/
 	$(CHECKOV_VENV)/bin/checkov --directory terraform --framework terraform --skip-download --quiet --compact
 	$(PY) -m pytest tests/infra
+
+# Every documented operation: examples, coverage cases and generated ones, valid and invalid, then linked
+# sequences; no 5xx, only documented statuses, JSON matching the schemas (tests/fuzz/test_api_schema.py).
+test-fuzz: install
+	$(PY) -m pytest tests/fuzz
 
 $(CHECKOV_STAMP):
 	rm -rf $(CHECKOV_VENV)
