@@ -38,7 +38,7 @@ locals {
 
   # Client-side routes of the web app: served index.html with 200, so deep links and the payment return
   # (/account) load the app. Unknown paths get index.html too (the bucket's not-found page), with 404.
-  spa_routes = ["/signin", "/create", "/account", "/admin", "/jobs/{job_id}"]
+  spa_routes = ["/signin", "/create", "/account", "/admin", "/docs", "/jobs/{job_id}"]
 
   route_functions = toset([for route in local.api_routes : route.function])
 }

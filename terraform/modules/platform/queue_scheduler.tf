@@ -45,7 +45,7 @@ resource "google_cloud_tasks_queue" "webhooks" {
 
   retry_config {
     max_attempts       = 12
-    max_retry_duration = "43200s"
+    max_retry_duration = "86400s"
     min_backoff        = "10s"
     max_backoff        = "3600s"
     max_doublings      = 8
