@@ -4,7 +4,8 @@
 #   1000        deny(403)  Log4j JNDI lookups (preconfigured cve-canary: CVE-2021-44228 / CVE-2021-45046); ahead of
 #                          the throttle, whose conforming requests are allowed without looking further
 #   2000        throttle   /api/*: per client IP, at most edge_rate_limit_requests per
-#                          edge_rate_limit_interval_sec; what exceeds it is answered 429
+#                          edge_rate_limit_interval_sec; what exceeds it is answered 429 (the URL map turns the
+#                          body into the API's JSON error: errors.tf)
 #   2147483647  allow      everything else (the default rule)
 #
 # Cloud Armor counts the threshold per backend service: a client gets the allowance at each function separately.

@@ -1,7 +1,8 @@
 # The single public HTTPS entry: a global external Application Load Balancer on one IP with a Google-managed
 # certificate. /api/... goes to the public functions through one serverless NEG + backend service each; every
 # other path is the web app from the GCS backend bucket. Port 80 only redirects to HTTPS. The function backends
-# sit behind the Cloud Armor policy of armor.tf.
+# sit behind the Cloud Armor policy of armor.tf; the API route rules answer its throttle's 429 with the JSON
+# error of errors.tf.
 
 resource "google_compute_global_address" "this" {
   project = var.project_id
@@ -78,6 +79,18 @@ resource "google_compute_url_map" "https" {
           full_path_match     = strcontains(route_rules.value.path, "{") ? null : route_rules.value.path
           path_template_match = strcontains(route_rules.value.path, "{") ? route_rules.value.path : null
         }
+        # The throttle's 429 as the API's JSON error (errors.tf), except where the function sends its own 429s.
+        dynamic "custom_error_response_policy" {
+          for_each = contains(local.answers_own_429, route_rules.value.function) ? [] : [1]
+          content {
+            error_service = google_compute_backend_bucket.web.id
+            error_response_rule {
+              match_response_codes   = ["429"]
+              path                   = "/${google_storage_bucket_object.rate_limited.name}"
+              override_response_code = 429
+            }
+          }
+        }
       }
     }
 
@@ -89,6 +102,14 @@ resource "google_compute_url_map" "https" {
       }
       match_rules {
         prefix_match = "/api/"
+      }
+      custom_error_response_policy {
+        error_service = google_compute_backend_bucket.web.id
+        error_response_rule {
+          match_response_codes   = ["429"]
+          path                   = "/${google_storage_bucket_object.rate_limited.name}"
+          override_response_code = 429
+        }
       }
     }
 
