@@ -1,5 +1,6 @@
-"""End to end on the local stack exactly as `make run` starts it: a creator's first clip, and a GPU runner
-killed mid-job whose job the next sweep fails and refunds."""
+"""End to end on the local stack exactly as `make run` starts it: a creator's first clip, a GPU runner killed
+mid-job whose job the next sweep fails and refunds, a paid plan, a script that works with an API key alone and
+gets a signed webhook, and content refused (or a moderation API down) without a charge."""
 
 import os
 import signal
@@ -11,9 +12,11 @@ import urllib.parse
 import psutil
 import pytest
 import requests
+from standardwebhooks import Webhook
 
 from shared.local import settings
 from tests.e2e.journey import Journey
+from tests.webhook_receiver import WebhookReceiver
 
 pytestmark = pytest.mark.e2e
 
@@ -152,6 +155,45 @@ def test_buying_creator_on_the_pay_page_grants_250_credits_once(stack):
         replay = requests.post(hook["url"], data=hook["body"].encode(), headers=hook["headers"], timeout=10)
         assert replay.status_code == 200 and replay.json()["effect"] == "duplicate"
     assert journey.call("GET", "/api/credits", creator).json() == balance
+
+
+def test_a_script_with_only_an_api_key_gets_its_clip_and_one_signed_webhook(stack):
+    journey = Journey(API, AUTH, log=lambda line: None)
+    creator, admin = journey._user(admin=False), journey._user(admin=True)
+    journey.call("POST", f"/api/admin/users/{creator['uid']}/credits", admin, json={"delta": 1, "reason": "test"})
+    key = journey.call("POST", "/api/keys", creator, json={"name": "script"}).json()["key"]
+    secret = journey.call("GET", "/api/webhooks/secret", creator).json()["secret"]
+    receiver = WebhookReceiver(500)  # the first delivery fails: the retry must carry the same webhook-id
+    bearer = {"Authorization": f"Bearer {key}"}
+    try:
+        body = {"prompt": "a red kite", "durationSec": 5, "webhookUrl": receiver.url}
+        created = requests.post(f"{API}/api/jobs", headers=bearer, json=body, timeout=30)
+        assert created.status_code == 201, created.text
+        job_url = created.json()["urls"]["self"]
+        deadline = time.monotonic() + 150
+        while (view := requests.get(job_url, headers=bearer, timeout=30).json())["status"] != "done":
+            assert view["status"] in ("queued", "dispatched", "running") and time.monotonic() < deadline, view
+            time.sleep(1)
+        video = requests.get(view["downloadUrl"], timeout=30)
+        assert video.ok and video.content[4:8] == b"ftyp" and len(video.content) > 10_000
+
+        deadline = time.monotonic() + 60
+        while len(receiver.received) < 2:  # the failed attempt, then the one that is answered 200
+            assert time.monotonic() < deadline, receiver.received
+            time.sleep(0.5)
+        events = [Webhook(secret).verify(hit.body, hit.headers) for hit in receiver.received]
+        assert {event["type"] for event in events} == {"job.completed"}
+        assert {hit.headers["Webhook-Id"] for hit in receiver.received} == {f"{view['jobId']}:job.completed"}
+        assert events[-1]["data"]["status"] == "done"
+    finally:
+        receiver.close()
+    assert journey.call("DELETE", f"/api/keys/{created_key_id(journey, creator)}", creator).status_code == 204
+    assert requests.get(job_url, headers=bearer, timeout=30).status_code == 401
+
+
+def created_key_id(journey: Journey, creator: dict) -> str:
+    (listed,) = journey.call("GET", "/api/keys", creator).json()["keys"]
+    return listed["id"]
 
 
 # Last in the module: it stops the Natural Language stand-in, which the stack does not restart.
