@@ -84,7 +84,7 @@ def test_a_failing_delivery_backs_off_from_seconds_to_an_hour_and_is_retried_for
     (retry,) = webhooks_queue()["retry_config"]
     assert retry == {
         "max_attempts": 12,
-        "max_retry_duration": "86400s",  # as long as shared/services/webhooks.py GIVE_UP_AFTER
+        "max_retry_duration": "86400s",  # as long as GIVE_UP_AFTER in shared/domain/webhooks.py
         "min_backoff": "10s",
         "max_backoff": "3600s",
         "max_doublings": 8,
