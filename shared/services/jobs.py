@@ -17,7 +17,15 @@ from shared.domain.requests import IDEMPOTENCY_KEY, CreateJobRequest
 from shared.domain.webhooks import subscription as webhook_subscription
 from shared.log import fields, get_logger
 from shared.services.moderation import ModerationService
-from shared.services.ports import DispatchQueue, GpuBackend, ObjectStorage, Store, Transaction, UrlGuard
+from shared.services.ports import (
+    DispatchQueue,
+    GpuBackend,
+    ObjectStorage,
+    Store,
+    StoredObject,
+    Transaction,
+    UrlGuard,
+)
 from shared.services.views import job_links, job_view
 from shared.services.webhooks import announce, check_subscription
 
@@ -55,16 +63,19 @@ class JobService:
         self.url_guard = url_guard
 
     # -- create -------------------------------------------------------------------------------------------
-    def check_create(self, uid: str, request: CreateJobRequest, idempotency_key: str | None) -> None:
+    def check_create(self, uid: str, request: CreateJobRequest, idempotency_key: str | None) -> StoredObject | None:
+        """Refuse what no job can be made from; answers the start image as stored, when there is one."""
         if idempotency_key is not None and not IDEMPOTENCY_KEY.match(idempotency_key):
             raise errors.InvalidArgument(
                 "Idempotency-Key must be 1-200 letters, digits or . _ : -", field="Idempotency-Key"
             )
-        if request.imageKey is not None and (
-            not request.imageKey.startswith(upload_prefix(uid)) or self.objects.stat(request.imageKey) is None
-        ):
-            raise errors.InvalidArgument("imageKey does not name an image you uploaded.", field="imageKey")
+        image = None
+        if request.imageKey is not None:
+            image = self.objects.stat(request.imageKey) if request.imageKey.startswith(upload_prefix(uid)) else None
+            if image is None:
+                raise errors.InvalidArgument("imageKey does not name an image you uploaded.", field="imageKey")
         check_subscription(self.url_guard, request.webhookUrl, request.webhookEvents)
+        return image
 
     def create(
         self, uid: str, request: CreateJobRequest, idempotency_key: str | None = None, email: str | None = None
@@ -75,12 +86,12 @@ class JobService:
         self, uid: str, request: CreateJobRequest, idempotency_key: str | None = None, email: str | None = None
     ) -> tuple[responses.JobCreated, rate_limits.Quota]:
         """Create the job; answers it with the user's create quota (the RateLimit-* headers)."""
-        self.check_create(uid, request, idempotency_key)
+        image = self.check_create(uid, request, idempotency_key)
         job_id = new_job_id(uid, idempotency_key)
         # Screened before the transaction: refused content reserves nothing. A retried create of a job that
         # exists was screened when it was made.
         replay = idempotency_key is not None and self.store.job(job_id) is not None
-        unchecked = [] if replay else self.moderation.screen(uid, email, request, job_id)
+        unchecked = [] if replay else self.moderation.screen(uid, email, request, job_id, image)
         fingerprint = request_hash(request)
         seed = request.seed if request.seed is not None else secrets.randbelow(MAX_SEED + 1)
         cost = credits.credits_for(request.durationSec)

@@ -41,6 +41,7 @@ from shared.services.ports import (
     ModerationRecords,
     ModerationUnavailable,
     ObjectStorage,
+    StoredObject,
     TextModerator,
 )
 
@@ -81,8 +82,16 @@ class ModerationService:
         self._text, self._image = text, image
         self.blocklist = operator_blocklist(settings)
 
-    def screen(self, uid: str, email: str | None, request: CreateJobRequest, refusal_id: str) -> list[str]:
-        """Refuse the request (raising) or answer the fields that could not be checked (fail-open only)."""
+    def screen(
+        self,
+        uid: str,
+        email: str | None,
+        request: CreateJobRequest,
+        refusal_id: str,
+        image: StoredObject | None = None,
+    ) -> list[str]:
+        """Refuse the request (raising) or answer the fields that could not be checked (fail-open only).
+        `image` is the start image as stored, which the create has looked up already."""
         now = utcnow()
         if self.records.refusals_since(uid, window_start(now)) > self.settings.moderation_max_refusals_per_hour:
             raise errors.RateLimited(
@@ -106,9 +115,9 @@ class ModerationService:
             categories = refused_text_categories(scores, self.settings.moderation_text_thresholds)
             if categories:
                 refuse("text", "prompt", categories)
-        if request.imageKey is not None:
+        if image is not None:
             try:
-                verdict = self._image_verdict(request.imageKey)
+                verdict = self._image_verdict(image)
             except ModerationUnavailable as exc:
                 unchecked.append(self._cannot_check("imageKey", exc))
             else:
@@ -117,10 +126,8 @@ class ModerationService:
                     refuse("image", "imageKey", categories)
         return unchecked
 
-    def _image_verdict(self, image_key: str) -> ImageVerdict:
-        stored = self.objects.stat(image_key)
-        if stored is None:
-            raise errors.InvalidArgument("imageKey does not name an image you uploaded.", field="imageKey")
+    def _image_verdict(self, stored: StoredObject) -> ImageVerdict:
+        image_key = stored.key
         kept = self.records.image_verdict(image_key)
         if kept is not None and kept.etag == stored.etag:
             return kept
