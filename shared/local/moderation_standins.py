@@ -52,7 +52,6 @@ SAFE_SEARCH_FIELDS = ("adult", "spoof", "medical", "violence", "racy")
 LIKELIHOOD_VALUES = {"VERY_UNLIKELY": 1, "VERY_LIKELY": 5}
 SAFE_SEARCH_FEATURE = ("SAFE_SEARCH_DETECTION", 6)
 FLAG = re.compile(r"\[\[flag:([^\]]+)\]\]")
-FLAG_IN_BYTES = re.compile(rb"\[\[flag:([^\]]+)\]\]")
 IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a")
 
 
@@ -76,7 +75,8 @@ def text_scores(text: str) -> dict[str, float]:
 
 
 def safe_search(image: bytes) -> dict[str, str]:
-    flagged = {name.decode(errors="replace").strip().lower() for name in FLAG_IN_BYTES.findall(image)}
+    # Latin-1 maps each byte to one character, so the text marker is found in any image's bytes.
+    flagged = {name.strip().lower() for name in FLAG.findall(image.decode("latin-1"))}
     return {name: "VERY_LIKELY" if name in flagged else "VERY_UNLIKELY" for name in SAFE_SEARCH_FIELDS}
 
 
