@@ -1,4 +1,5 @@
-"""The admin overview's figures, each from Firestore count/sum aggregations (no documents are read).
+"""The admin overview's figures, from Firestore count/sum aggregations (no documents are read), and the
+last 24 hours' timings from one bounded query that reads a few fields of each recent job.
 
 Aggregations are independent round trips, so a batch of them runs on a few threads at once.
 """
@@ -15,6 +16,7 @@ from google.cloud import firestore
 from shared.adapters import firestore_db
 from shared.config import Settings
 from shared.domain import responses
+from shared.domain.job_stats import JobTiming, recent_job_stats
 from shared.domain.jobs import SETTLED, JobStatus
 from shared.domain.payments import GRANTED_STATUSES
 from shared.domain.pricing import PLAN_DEFINITIONS, gpu_cost_minor
@@ -25,6 +27,10 @@ GRANTED_PAYMENTS = [status.value for status in GRANTED_STATUSES]
 DAYS = 14
 TOPUP_ROW = ("topup", "Top-ups")
 PARALLEL_QUERIES = 8
+RECENT_WINDOW = dt.timedelta(hours=24)
+# The timings read one small document per job; past this many jobs a day the newest stand for the window.
+RECENT_JOBS_CAP = 5000
+TIMING_FIELDS = ["status", "createdAt", "startedAt", "finishedAt", "attempt"]
 
 # {alias: ("count", None) or ("sum", field)}
 Aggregations = dict[str, tuple[str, str | None]]
@@ -127,3 +133,27 @@ def revenue(db: firestore.Client, settings: Settings) -> list[responses.RevenueR
             )
         )
     return rows
+
+
+def last_24h(db: firestore.Client, now: dt.datetime, cap: int = RECENT_JOBS_CAP) -> responses.RecentJobStats:
+    """Success rate, render time, queue wait and retries of the jobs created in the last 24 hours: one query
+    on createdAt (its single-field index), newest first, reading only the timing fields of at most `cap`."""
+    query = (
+        _where(firestore_db.jobs(db), "createdAt", ">=", now - RECENT_WINDOW)
+        .order_by("createdAt", direction=firestore.Query.DESCENDING)
+        .select(TIMING_FIELDS)
+        .limit(cap + 1)  # one more than is used tells whether the window held more
+    )
+    timings = []
+    for snap in query.stream():
+        data = snap.to_dict() or {}
+        timings.append(
+            JobTiming(
+                status=data.get("status", ""),
+                created_at=data["createdAt"],
+                started_at=data.get("startedAt"),
+                finished_at=data.get("finishedAt"),
+                attempt=int(data.get("attempt") or 1),  # written by the retry of a lost render; absent before
+            )
+        )
+    return recent_job_stats(timings[:cap], capped=len(timings) > cap)

@@ -6,7 +6,7 @@ is left out, while a field given as None is written as null. Times are ISO 8601 
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class Answer(BaseModel):
@@ -246,6 +246,21 @@ class RevenueRow(Answer):
     currency: str
 
 
+class RecentJobStats(Answer):
+    """Jobs created in the last 24 h. At most a fixed number of the newest are read; `capped` says when more
+    were created."""
+
+    jobs: int = Field(description="Jobs created in the window (those read, when capped).")
+    finished: int = Field(description="Of those, done, expired or failed; canceled jobs are left out.")
+    successRate: float | None = Field(description="(done + expired) / finished; null when none finished.")
+    renderSecP50: float | None = Field(description="startedAt → finishedAt of the jobs that finished done.")
+    renderSecP95: float | None
+    queueWaitSecP50: float | None = Field(description="createdAt → startedAt of the jobs that started.")
+    queueWaitSecP95: float | None
+    retries: int = Field(description="Jobs dispatched again after the GPU backend lost them (attempt > 1).")
+    capped: bool
+
+
 class AdminOverview(Answer):
     users: int
     jobsByStatus: dict[str, int]
@@ -255,6 +270,7 @@ class AdminOverview(Answer):
     gpuCostUsd: float
     jobsPerDay: list[DayCount]
     revenue: list[RevenueRow]
+    last24h: RecentJobStats
 
 
 class AdminUser(Answer):

@@ -52,6 +52,7 @@ class AdminService:
             gpuCostUsd=gpu_cost_usd(gpu_seconds, self.settings.gpu_cost_per_second_usd),
             jobsPerDay=admin_stats.jobs_per_day(self.db, self.clock()),
             revenue=admin_stats.revenue(self.db, self.settings),
+            last24h=admin_stats.last_24h(self.db, self.clock()),
         )
 
     def jobs(self, status: str | None, limit: int, cursor: str | None, user_id: str | None = None) -> responses.JobList:

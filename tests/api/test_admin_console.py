@@ -1,10 +1,11 @@
-"""The admin console's figures (GPU cost, jobs per day, revenue per plan), user emails and the job filters."""
+"""The admin console's figures (GPU cost, jobs per day, revenue per plan, the last 24 hours' timings), user emails
+and the job filters."""
 
 import datetime as dt
 
 from google.cloud.firestore import DocumentReference
 
-from shared.adapters import firestore_db
+from shared.adapters import admin_stats, firestore_db
 from tests.api.flow import create_job, dispatch, dispatched, finish_on_gpu, webhook
 from tests.api.payment_flow import deliver
 
@@ -93,6 +94,17 @@ def test_an_empty_project_has_fourteen_empty_days_and_zero_revenue(api, services
     overview = api.get("/api/admin/overview", make_user(admin=True)).json
     assert len(overview["jobsPerDay"]) == 14 and {d["total"] + d["failed"] for d in overview["jobsPerDay"]} == {0}
     assert overview["gpuCostUsd"] == 0.0
+    assert overview["last24h"] == {
+        "jobs": 0,
+        "finished": 0,
+        "successRate": None,
+        "renderSecP50": None,
+        "renderSecP95": None,
+        "queueWaitSecP50": None,
+        "queueWaitSecP95": None,
+        "retries": 0,
+        "capped": False,
+    }
     assert [(r["planId"], r["subscribers"], r["revenueMinor"], r["gpuCostMinor"]) for r in overview["revenue"]] == [
         ("starter", 0, 0, 0),
         ("creator", 0, 0, 0),
@@ -152,3 +164,60 @@ def test_admin_jobs_filter_by_user_and_status(api, services, runpod, make_user):
     for bad in ("a/b", "x" * 129, "a%20b"):
         answer = api.get(f"/api/admin/jobs?userId={bad}", admin)
         assert answer.status_code == 400 and answer.json["error"]["field"] == "userId"
+
+
+def timed(services, job_id, created_hours_ago, wait_sec, render_sec=None, **fields) -> None:
+    """Place a job's timestamps: created, started `wait_sec` later, finished `render_sec` after the start."""
+    created = dt.datetime.now(dt.UTC) - dt.timedelta(hours=created_hours_ago)
+    started = created + dt.timedelta(seconds=wait_sec)
+    times = {"createdAt": created, "startedAt": started}
+    if render_sec is not None:
+        times["finishedAt"] = started + dt.timedelta(seconds=render_sec)
+    firestore_db.jobs(services.db).document(job_id).update(times | fields)
+
+
+def test_last_24h_success_rate_render_time_queue_wait_and_retries(api, services, runpod, make_user):
+    admin, first, second = make_user(admin=True), make_user(credits=5), make_user(credits=5)
+    done_fast, done_retried, expired = (done(api, services, runpod, first, 1) for _ in range(3))
+    failed, run = dispatched(api, services, runpod, second)
+    runpod.set(run["id"], "FAILED", error='{"code": "internal", "message": "boom"}')
+    assert webhook(api, run).status_code == 200
+    canceled = create_job(api, second)
+    assert api.post(f"/api/jobs/{canceled}/cancel", second).status_code == 200
+    queued = create_job(api, second)
+    yesterday = done(api, services, runpod, second, 1)
+
+    timed(services, done_fast, 2, wait_sec=10, render_sec=60)
+    timed(services, done_retried, 3, wait_sec=30, render_sec=20, attempt=2)
+    timed(services, expired, 20, wait_sec=50, render_sec=100, status="expired")
+    timed(services, failed, 1, wait_sec=5, render_sec=1, attempt=2)
+    timed(services, queued, 0.5, wait_sec=0)
+    firestore_db.jobs(services.db).document(queued).update({"startedAt": None})
+    # Created 25 hours ago: outside the window, and its long render and retry would show if it were read.
+    timed(services, yesterday, 25, wait_sec=900, render_sec=1000, attempt=2)
+
+    last24h = api.get("/api/admin/overview", admin).json["last24h"]
+    assert last24h == {
+        "jobs": 6,  # the canceled and the queued job count as created, not as finished
+        "finished": 4,
+        "successRate": 0.75,  # done, done and expired of done, done, expired and failed
+        "renderSecP50": 60.0,  # of 20, 60 and 100 s; the failed job's second is not a render
+        "renderSecP95": 100.0,
+        "queueWaitSecP50": 10.0,  # of 5, 10, 30 and 50 s; the canceled and the queued job never started
+        "queueWaitSecP95": 50.0,
+        "retries": 2,
+        "capped": False,
+    }
+
+
+def test_last_24h_reads_at_most_the_cap_and_says_so(api, services, runpod, make_user):
+    user = make_user(credits=3)
+    oldest, middle, newest = (create_job(api, user) for _ in range(3))
+    for job_id, hours in ((oldest, 3), (middle, 2), (newest, 1)):
+        timed(services, job_id, hours, wait_sec=hours * 10)
+    now = dt.datetime.now(dt.UTC)
+    capped = admin_stats.last_24h(services.db, now, cap=2)
+    # The newest two stand for the window: waits of 10 and 20 s, not the oldest's 30 s.
+    assert (capped.jobs, capped.capped, capped.queueWaitSecP95) == (2, True, 20.0)
+    whole = admin_stats.last_24h(services.db, now, cap=3)
+    assert (whole.jobs, whole.capped, whole.queueWaitSecP95) == (3, False, 30.0)

@@ -403,6 +403,7 @@ export interface components {
             gpuCostUsd: number;
             jobsPerDay: components["schemas"]["DayCount"][];
             revenue: components["schemas"]["RevenueRow"][];
+            last24h: components["schemas"]["RecentJobStats"];
         };
         /** AdminUser */
         AdminUser: {
@@ -660,6 +661,28 @@ export interface components {
             priceUsdCents: number;
             priceMinor: number;
             currency: string;
+        };
+        /**
+         * RecentJobStats
+         * @description Jobs created in the last 24 h. At most a fixed number of the newest are read; `capped` says when more
+         *     were created.
+         */
+        RecentJobStats: {
+            /** @description Jobs created in the window (those read, when capped). */
+            jobs: number;
+            /** @description Of those, done, expired or failed; canceled jobs are left out. */
+            finished: number;
+            /** @description (done + expired) / finished; null when none finished. */
+            successRate: number | null;
+            /** @description startedAt → finishedAt of the jobs that finished done. */
+            renderSecP50: number | null;
+            renderSecP95: number | null;
+            /** @description createdAt → startedAt of the jobs that started. */
+            queueWaitSecP50: number | null;
+            queueWaitSecP95: number | null;
+            /** @description Jobs dispatched again after the GPU backend lost them (attempt > 1). */
+            retries: number;
+            capped: boolean;
         };
         /** RevenueRow */
         RevenueRow: {

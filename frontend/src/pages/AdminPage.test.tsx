@@ -15,6 +15,10 @@ const overview: AdminOverview = {
   gpuCostUsd: 1.27,
   jobsPerDay: [{ date: "2025-03-01", total: 5, failed: 1 }, { date: "2025-03-02", total: 8, failed: 0 }],
   revenue: [{ planId: "creator", name: "Creator", subscribers: 2, revenueMinor: 4960, gpuSeconds: 900, gpuCostMinor: 120, currency: "GBP" }],
+  last24h: {
+    jobs: 41, finished: 37, successRate: 0.973, renderSecP50: 48.2, renderSecP95: 131.5,
+    queueWaitSecP50: 3.1, queueWaitSecP95: 64, retries: 2, capped: false,
+  },
 };
 
 describe("AdminPage", () => {
