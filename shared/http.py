@@ -21,7 +21,8 @@ from werkzeug.routing import Map, Rule
 from shared.domain import errors, responses
 from shared.domain.ids import is_document_id
 from shared.json_input import json_body
-from shared.log import fields, get_logger
+from shared.log import bind, fields, get_logger, request_scope
+from shared.log_events import LogEvent
 from shared.routes import ROUTES
 
 log = get_logger("http")
@@ -111,34 +112,65 @@ class Endpoint:
         return register
 
     def __call__(self, request: flask.Request) -> flask.Response:
+        with request_scope(request.headers):  # every line logged while serving carries the request's trace
+            return self._answer(request)
+
+    def _answer(self, request: flask.Request) -> flask.Response:
         try:
             key, args = self._rules.bind_to_environ(request.environ).match()
             for name, value in args.items():
                 if not is_document_id(value):  # Firestore would refuse it: nothing can have that id
                     raise errors.NotFound(f"No such {_PARAM_NOUNS.get(name, name)}.")
-            return self._views[key](request, **args)
+            bind(**{_PARAM_IDS[name]: value for name, value in args.items() if name in _PARAM_IDS})
+            response = self._views[key](request, **args)
+            if response.status_code >= 500:  # a 5xx the view answered itself (health's 503, say)
+                _log_answered_error(response, self.name, request.path)
+            return response
         except _NotFound:
             return error_response(errors.NotFound(f"No such API path: {request.path}"))
         except _MethodNotAllowed:
             return error_response(errors.MethodNotAllowed(f"{request.method} is not allowed on {request.path}."))
         except errors.CineWeaveError as error:
             if error.status >= 500:
-                log.warning(error.message, extra=fields(function=self.name, code=error.code))
+                return _server_error(error, error.message, self.name, request.path)
             return error_response(error)
         except _HTTPException as exc:  # werkzeug's refusals (a redirect, unreadable form data...) without its HTML
             refusal = _from_werkzeug(exc, request)
             if refusal.status >= 500:
-                log.warning(refusal.message, extra=fields(function=self.name, code=refusal.code, path=request.path))
+                return _server_error(refusal, refusal.message, self.name, request.path)
             return error_response(refusal)
         except RecursionError:  # input nested deeper than Python follows, read by code other than json_value
             log.warning("input nested too deeply", exc_info=True, extra=fields(function=self.name, path=request.path))
             return error_response(errors.InvalidArgument("The request is nested too deeply to read."))
         except Exception:
-            log.exception("unhandled error", extra=fields(function=self.name, path=request.path))
-            return error_response(INTERNAL)
+            return _server_error(INTERNAL, "unhandled error", self.name, request.path, crashed=True)
+
+
+def _server_error(
+    error: errors.CineWeaveError, message: str, function: str, path: str, crashed: bool = False
+) -> flask.Response:
+    """The answer to a failure on our side, logged once with the event the 5xx metric counts."""
+    context = fields(event=LogEvent.SERVER_ERROR, status=error.status, code=error.code, function=function, path=path)
+    if crashed:
+        log.exception(message, extra=context)
+    else:
+        log.warning(message, extra=context)
+    return error_response(error)
+
+
+def _log_answered_error(response: flask.Response, function: str, path: str) -> None:
+    body = response.get_json(silent=True)
+    error = body.get("error") if isinstance(body, dict) else None
+    code = error.get("code") if isinstance(error, dict) else None
+    log.warning(
+        "answered %s",
+        response.status_code,
+        extra=fields(event=LogEvent.SERVER_ERROR, status=response.status_code, code=code, function=function, path=path),
+    )
 
 
 _PARAM_NOUNS = {"job_id": "video", "payment_id": "payment", "uid": "user"}
+_PARAM_IDS = {"job_id": "jobId", "payment_id": "paymentId"}  # bound onto the request's lines (shared.log)
 _WERKZEUG_ERRORS: dict[int, type[errors.CineWeaveError]] = {
     400: errors.InvalidArgument,
     401: errors.Unauthenticated,
@@ -172,6 +204,11 @@ def _flask_refusal(exc: _HTTPException) -> flask.Response:
 
 def _flask_crash(exc: Exception) -> flask.Response:
     # Flask has logged the exception. The header is the one functions-framework's own crash answer carries.
+    with request_scope(flask.request.headers):
+        log.error(
+            "crash outside the function",
+            extra=fields(event=LogEvent.SERVER_ERROR, status=500, code=INTERNAL.code, path=flask.request.path),
+        )
     response = error_response(INTERNAL)
     response.headers["X-Google-Status"] = "crash"
     return response

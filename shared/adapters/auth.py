@@ -13,6 +13,7 @@ import jwt
 from shared.config import Settings
 from shared.domain import errors
 from shared.domain.api_keys import ApiKey, is_api_key
+from shared.log import bind
 
 WEBHOOK_AUDIENCE = "cineweave-runpod-webhook"
 
@@ -65,8 +66,13 @@ class UserVerifier:
         return User(uid=claims["uid"], email=claims.get("email"), admin=claims.get("admin") is True)
 
     def user(self, request: flask.Request, *, api_keys: bool = True) -> User:
-        """The caller; with `api_keys=False` (managing keys, admin routes) only an ID token will do."""
-        token = bearer_token(request)
+        """The caller; with `api_keys=False` (managing keys, admin routes) only an ID token will do. The rest of
+        the request's log lines carry their uid."""
+        user = self._caller(bearer_token(request), api_keys)
+        bind(uid=user.uid)
+        return user
+
+    def _caller(self, token: str, api_keys: bool) -> User:
         if not is_api_key(token):
             return self.verify(token)
         if not api_keys or self._api_keys is None:

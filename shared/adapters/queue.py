@@ -3,7 +3,8 @@
 Both deliver `POST /api/tasks/dispatch {"jobId"}` with retries; the dispatch function is idempotent, so a
 duplicate delivery is harmless. Webhook deliveries, `POST /api/tasks/webhook {"jobId", "event"}` to the same
 function, go on a queue of their own (WEBHOOK_TASKS_QUEUE), whose retries last a day and whose rate a slow
-receiver cannot take from the dispatches.
+receiver cannot take from the dispatches. Each task carries the trace of the request that enqueued it
+(`X-Cloud-Trace-Context` and `traceparent`), so the function that runs it logs under the same trace.
 """
 
 import hashlib
@@ -16,7 +17,7 @@ from urllib.parse import urlsplit
 
 import requests
 
-from shared.log import fields, get_logger
+from shared.log import fields, get_logger, trace_headers
 
 log = get_logger("queue")
 
@@ -62,7 +63,7 @@ class CloudTasksQueue:
             "http_request": {
                 "http_method": self._tasks.HttpMethod.POST,
                 "url": self.dispatch_url,
-                "headers": {"Content-Type": "application/json"},
+                "headers": {"Content-Type": "application/json", **trace_headers()},
                 "body": json.dumps({"jobId": job_id}).encode(),
                 "oidc_token": {"service_account_email": self.service_account, "audience": self.audience},
             },
@@ -85,7 +86,7 @@ class CloudTasksQueue:
             "http_request": {
                 "http_method": self._tasks.HttpMethod.POST,
                 "url": webhook_task_url(self.dispatch_url),
-                "headers": {"Content-Type": "application/json"},
+                "headers": {"Content-Type": "application/json", **trace_headers()},
                 "body": json.dumps({"jobId": job_id, "event": event}).encode(),
                 "oidc_token": {"service_account_email": self.service_account, "audience": self.audience},
             },
@@ -125,15 +126,15 @@ class LocalQueue:
         self._lock = threading.Lock()
 
     def enqueue_dispatch(self, job_id: str, generation: int = 0) -> None:
-        self._pool.submit(self._deliver, job_id)
+        self._pool.submit(self._deliver, job_id, trace_headers())  # read here: the pool's threads have no trace
 
-    def _deliver(self, job_id: str) -> None:
+    def _deliver(self, job_id: str, trace: dict[str, str] | None = None) -> None:
         for attempt in range(1, self.attempts + 1):
             try:
                 response = requests.post(
                     self.dispatch_url,
                     json={"jobId": job_id},
-                    headers={"Authorization": f"Bearer {self.secret}"},
+                    headers={"Authorization": f"Bearer {self.secret}", **(trace or {})},
                     timeout=30,
                 )
                 if response.status_code < 500:
@@ -145,16 +146,16 @@ class LocalQueue:
         log.error("dispatch gave up; the sweep will retry", extra=fields(jobId=job_id))
 
     def enqueue_webhook(self, job_id: str, event: str) -> None:
-        self._pool.submit(self._deliver_webhook, job_id, event)
+        self._pool.submit(self._deliver_webhook, job_id, event, trace_headers())
 
-    def _deliver_webhook(self, job_id: str, event: str) -> None:
+    def _deliver_webhook(self, job_id: str, event: str, trace: dict[str, str] | None = None) -> None:
         url, context = webhook_task_url(self.dispatch_url), fields(jobId=job_id, event=event)
         for attempt in range(1, self.webhook_attempts + 1):
             try:
                 response = requests.post(
                     url,
                     json={"jobId": job_id, "event": event},
-                    headers={"Authorization": f"Bearer {self.secret}"},
+                    headers={"Authorization": f"Bearer {self.secret}", **(trace or {})},
                     timeout=30,
                 )
                 if response.status_code < 500:

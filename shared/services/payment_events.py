@@ -8,7 +8,6 @@ settled, in either order) still grant once.
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -16,9 +15,10 @@ from shared.domain import credits, errors
 from shared.domain.clock import utcnow
 from shared.domain.ids import is_document_id
 from shared.domain.payments import PaymentStatus, Subscription, period_end
+from shared.log import bind, fields, get_logger
 from shared.services.ports import Store, Transaction
 
-log = logging.getLogger(__name__)
+log = get_logger("payment_events")
 
 GRANTING = {"payment_executed": PaymentStatus.EXECUTED, "payment_settled": PaymentStatus.SETTLED}
 MANDATE_EVENTS = {"mandate_authorized", "mandate_revoked", "mandate_failed"}
@@ -37,20 +37,25 @@ class PaymentEvents:
             return self._payment_event(kind, event_id, event)
         if kind in MANDATE_EVENTS:
             return self._mandate_event(kind, event_id, event)
-        log.info("ignoring TrueLayer event %s of unknown type %s", event_id, kind)
+        log.info("ignoring TrueLayer event of unknown type", extra=fields(eventId=event_id, type=kind))
         return "ignored"
 
     def _payment_event(self, kind: str, event_id: str, event: dict[str, Any]) -> str:
         payment_id = self._our_payment_id(event)
         if payment_id is None:
-            log.warning("TrueLayer event %s for unknown payment %s", event_id, event.get("payment_id"))
+            log.warning(
+                "TrueLayer event for an unknown payment",
+                extra=fields(eventId=event_id, type=kind, providerPaymentId=event.get("payment_id")),
+            )
             return "unknown_payment"
+        bind(paymentId=payment_id)
 
         def apply(tx: Transaction) -> str:
             payment = tx.payment(payment_id)
             if payment is None:  # found a moment ago; payments are never deleted
                 return "unknown_payment"
             uid, purchase = payment.uid, payment.purchase
+            bind(uid=uid)
             entry_id, entry_kind = purchase.ledger_entry(uid, payment_id)
             period_entry = tx.entry(uid, entry_id)
             if period_entry is not None and period_entry.payment_id != payment_id:
@@ -83,7 +88,7 @@ class PaymentEvents:
             return "failed"
 
         effect = self._once(event_id, kind, {"paymentId": payment_id}, apply)
-        log.info("TrueLayer %s %s for payment %s: %s", kind, event_id, payment_id, effect)
+        log.info("TrueLayer payment event: %s", effect, extra=fields(eventId=event_id, type=kind, effect=effect))
         return effect
 
     def _our_payment_id(self, event: dict[str, Any]) -> str | None:
@@ -102,9 +107,12 @@ class PaymentEvents:
         if uid is None and isinstance(mandate_id, str) and mandate_id:
             uid = self.store.user_with_mandate(mandate_id)
         if not isinstance(mandate_id, str) or not mandate_id or uid is None:
-            log.warning("TrueLayer %s %s: no user for mandate %s", kind, event_id, mandate_id)
+            log.warning(
+                "TrueLayer mandate event with no user", extra=fields(eventId=event_id, type=kind, mandateId=mandate_id)
+            )
             return "unknown_mandate"
         user = uid
+        bind(uid=user)
 
         def apply(tx: Transaction) -> str:
             subscription = tx.subscription(user)
@@ -121,7 +129,9 @@ class PaymentEvents:
             tx.save_subscription(user, changed)
             return effect
 
-        return self._once(event_id, kind, {"mandateId": mandate_id, "uid": user}, apply)
+        effect = self._once(event_id, kind, {"mandateId": mandate_id, "uid": user}, apply)
+        log.info("TrueLayer mandate event: %s", effect, extra=fields(eventId=event_id, type=kind, mandateId=mandate_id))
+        return effect
 
     def _once(self, event_id: str, kind: str, refs: dict[str, Any], apply: Callable[[Transaction], str]) -> str:
         """Run `apply(tx)` and record the event with its effect in one transaction; a recorded event is a

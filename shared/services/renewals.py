@@ -9,7 +9,6 @@ A period left unpaid past the grace days ends the subscription; credits already 
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from collections.abc import Callable
 
 from shared.config import Settings
@@ -17,11 +16,12 @@ from shared.domain import errors
 from shared.domain.clock import utcnow
 from shared.domain.credits import Account
 from shared.domain.payments import Purchase, Purpose, Subscription, SubscriptionStatus, period_id, renewal_payment_id
+from shared.log import bind, fields, get_logger, scope
 from shared.services.catalog import PlanCatalog
 from shared.services.payments import PaymentService
 from shared.services.ports import Store, Transaction
 
-log = logging.getLogger(__name__)
+log = get_logger("renewals")
 
 
 class Renewals:
@@ -41,11 +41,13 @@ class Renewals:
         for account, subscription in self.store.renewals_due(now):
             if not subscription.renewable or not account.plan:
                 continue
-            try:
-                counts[self._renew(account, subscription, now)] += 1
-            except errors.CineWeaveError as exc:
-                counts["errors"] += 1
-                log.warning("renewal of %s failed: %s", account.uid, exc.message)
+            with scope(uid=account.uid):  # one run renews many users: each one's lines carry its uid
+                try:
+                    counts[self._renew(account, subscription, now)] += 1
+                except errors.CineWeaveError as exc:
+                    counts["errors"] += 1
+                    log.warning("renewal failed: %s", exc.message, extra=fields(code=exc.code))
+        log.info("renewals run", extra=fields(**counts))
         return counts
 
     def _renew(self, account: Account, subscription: Subscription, now: dt.datetime) -> str:
@@ -63,9 +65,13 @@ class Renewals:
         if subscription.status == SubscriptionStatus.PAYMENT_FAILED:
             # The failed attempt's id is spent; a retry for the same period gets a new payment id.
             payment_id = f"{payment_id}-retry-{int(now.timestamp())}"
+        bind(paymentId=payment_id)  # for the lines of taking the payment too
         answer = self.payments.start(account.uid, account.email, payment_id, purchase, mandate_id=mandate_id)
         self.store.note_renewal(account.uid, subscription.renewal_started(payment_id, answer.redirectUrl, period))
-        log.info("renewal of %s for %s started (%s)", account.uid, period, "mandate" if mandate_id else "payment link")
+        log.info(
+            "renewal started",
+            extra=fields(period=period, method="mandate" if mandate_id else "payment_link"),
+        )
         return "started"
 
     def _lapse(self, uid: str, renews_at: dt.datetime) -> str:
@@ -77,5 +83,5 @@ class Renewals:
             tx.save_plan(uid, None, account.renews_at, subscription.lapsed())
 
         self.store.run(apply)
-        log.info("subscription of %s lapsed: the period from %s was not paid", uid, renews_at.date())
+        log.info("subscription lapsed: the period was not paid", extra=fields(periodStart=renews_at.date()))
         return "lapsed"
