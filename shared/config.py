@@ -1,17 +1,22 @@
 """Settings, read from the environment once and validated.
 
-In production a placeholder secret is refused, so a half-configured deployment fails at start-up instead of
-accepting forged webhooks.
+`check_settings` is the one definition of a configuration that can serve: every field's own type and bounds
+and, in production, no missing or placeholder secret, no endpoint on this machine, no emulator and every
+setting the deployed services need. It collects every problem, each named by its environment variable and
+never by its value, so the health function can list them all. `Settings` refuses the same production rules
+when it is built directly.
 """
 
 import functools
+import ipaddress
 import json
 import os
+import urllib.parse
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, NamedTuple
 
-from pydantic import BaseModel, Field, ValidationError, model_validator
+from pydantic import BaseModel, Field, ValidationError, ValidationInfo, model_validator
 
 from shared.domain.moderation import DEFAULT_IMAGE_LIKELIHOOD, DEFAULT_TEXT_THRESHOLDS, Likelihood
 
@@ -24,6 +29,48 @@ LIST_SETTINGS = (  # comma-separated in the environment
 )
 JSON_SETTINGS = ("moderation_text_thresholds",)  # a JSON object in the environment
 Confidence = Annotated[float, Field(ge=0, le=1)]
+
+# Production refuses these as placeholders; the ones that sign or key something must also be long.
+PRODUCTION_SECRETS = (
+    "internal_task_secret",
+    "webhook_token_secret",
+    "runpod_api_key",
+    "s3_secret_access_key",
+    "truelayer_client_secret",
+    "truelayer_signing_private_key",
+    "moderation_audit_salt",
+)
+LONG_SECRETS = ("internal_task_secret", "webhook_token_secret", "moderation_audit_salt")
+MIN_SECRET_LENGTH = 32
+# Unset by default and needed in production: the Cloud Tasks queues and the OIDC check of internal calls.
+PRODUCTION_REQUIRED = (
+    "tasks_queue",
+    "tasks_service_account",
+    "webhook_tasks_queue",
+    "internal_audience",
+    "internal_invokers",
+)
+# What production calls or hands out: the defaults are the local stack's, on this machine.
+ENDPOINTS = (
+    "public_base_url",
+    "s3_endpoint_url",
+    "dispatch_url",
+    "runpod_api_base",
+    "truelayer_auth_url",
+    "truelayer_api_url",
+    "truelayer_hpp_url",
+    "truelayer_webhook_jkus",
+    "language_api_endpoint",
+    "vision_api_endpoint",
+)
+# Set, these point Google's client libraries at the local emulators (the Auth one accepts unsigned tokens).
+EMULATOR_VARIABLES = ("FIRESTORE_EMULATOR_HOST", "FIREBASE_AUTH_EMULATOR_HOST")
+_FIELDS_ONLY = {"production_rules": False}  # validation context: the fields' own rules, not production's
+
+
+class Problem(NamedTuple):
+    setting: str  # the environment variable
+    reason: str  # what is wrong with it, never its value
 
 
 class Settings(BaseModel):
@@ -103,56 +150,159 @@ class Settings(BaseModel):
         )
 
     @model_validator(mode="after")
-    def _no_placeholders_in_production(self) -> "Settings":
-        if self.env != "production":
-            return self
-        for name in (
-            "internal_task_secret",
-            "webhook_token_secret",
-            "runpod_api_key",
-            "s3_secret_access_key",
-            "truelayer_client_secret",
-            "truelayer_signing_private_key",
-            "moderation_audit_salt",
-        ):
-            if getattr(self, name) in PLACEHOLDER_SECRETS:
-                raise ValueError(f"{name.upper()} is a placeholder; set a real secret in production")
-        for name in ("internal_task_secret", "webhook_token_secret", "moderation_audit_salt"):
-            if len(getattr(self, name)) < 32:
-                raise ValueError(f"{name.upper()} must be at least 32 characters in production")
-        if self.queue_backend != "cloud_tasks":
-            raise ValueError("QUEUE_BACKEND must be cloud_tasks in production")
-        if not self.truelayer_webhook_jkus or any(
-            not jku.startswith("https://") for jku in self.truelayer_webhook_jkus
-        ):
-            raise ValueError("TRUELAYER_WEBHOOK_JKUS must list TrueLayer's https JWKS URLs in production")
+    def _production_rules(self, info: ValidationInfo) -> "Settings":
+        if (info.context or {}).get("production_rules", True):
+            problems = production_problems(self)
+            if problems:
+                raise ValueError(describe(problems))
         return self
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
-        environ = os.environ if environ is None else environ
-        values: dict[str, object] = {}
-        for name in cls.model_fields:
-            key = (
-                "CINEWEAVE_ENV" if name == "env" else ("GOOGLE_CLOUD_PROJECT" if name == "project_id" else name.upper())
-            )
-            if key in environ:
-                raw = environ[key]
-                if name in LIST_SETTINGS:
-                    values[name] = tuple(filter(None, (part.strip() for part in raw.split(","))))
-                elif name in JSON_SETTINGS:
-                    try:
-                        values[name] = json.loads(raw)
-                    except ValueError:
-                        raise RuntimeError(f"invalid configuration: {key} must be a JSON object") from None
-                else:
-                    values[name] = raw
-        try:
-            return cls(**values)
-        except ValidationError as exc:
-            raise RuntimeError(f"invalid configuration: {exc}") from exc
+        checked = check_settings(environ)
+        if checked.settings is None:
+            raise InvalidSettings(checked.problems)
+        return checked.settings
+
+
+class Checked(NamedTuple):
+    settings: Settings | None  # None when there is any problem
+    problems: list[Problem]
+
+    @property
+    def names(self) -> list[str]:
+        """The settings at fault, each once, in the order found."""
+        return list(dict.fromkeys(problem.setting for problem in self.problems))
+
+
+class InvalidSettings(RuntimeError):
+    def __init__(self, problems: list[Problem]):
+        super().__init__(f"invalid configuration: {describe(problems)}")
+        self.problems = problems
+
+
+def env_name(field: str) -> str:
+    """The environment variable a Settings field is read from."""
+    return {"env": "CINEWEAVE_ENV", "project_id": "GOOGLE_CLOUD_PROJECT"}.get(field, field.upper())
+
+
+def describe(problems: list[Problem]) -> str:
+    return "; ".join(f"{problem.setting}: {problem.reason}" for problem in problems)
+
+
+def check_settings(environ: Mapping[str, str] | None = None) -> Checked:
+    """Every problem of the configuration in `environ` (default: the process environment), not just the first."""
+    environ = os.environ if environ is None else environ
+    values, problems = _read(environ)
+    try:
+        settings = Settings.model_validate(values, context=_FIELDS_ONLY)
+    except ValidationError as exc:
+        wrong: dict[str, None] = {}
+        for error in exc.errors(include_url=False, include_context=False, include_input=False):
+            field = str(error["loc"][0]) if error["loc"] else "env"
+            wrong[field] = None
+            problems.append(Problem(env_name(field), error["msg"]))
+        # The rest is still checked, with the defaults in place of what was refused.
+        settings = Settings.model_validate({k: v for k, v in values.items() if k not in wrong}, context=_FIELDS_ONLY)
+    problems += production_problems(settings)
+    if settings.env == "production":
+        problems += [
+            Problem(name, "points the clients at a local emulator") for name in EMULATOR_VARIABLES if environ.get(name)
+        ]
+    return Checked(None if problems else settings, problems)
+
+
+def production_problems(settings: Settings) -> list[Problem]:
+    """What production refuses in settings whose fields are each valid; nothing outside production."""
+    if settings.env != "production":
+        return []
+    found: list[Problem] = []
+
+    def refuse(field: str, reason: str) -> None:
+        found.append(Problem(env_name(field), reason))
+
+    if settings.project_id.startswith("demo-"):
+        refuse("project_id", "the emulators' demo project; set the Google Cloud project")
+    for field in PRODUCTION_SECRETS:
+        secret = getattr(settings, field)
+        if secret.strip().lower() in PLACEHOLDER_SECRETS:
+            refuse(field, "missing or a placeholder; set a real secret in production")
+        elif field in LONG_SECRETS and len(secret) < MIN_SECRET_LENGTH:
+            refuse(field, f"must be at least {MIN_SECRET_LENGTH} characters in production")
+    if settings.queue_backend != "cloud_tasks":
+        refuse("queue_backend", "must be cloud_tasks in production")
+    for field in PRODUCTION_REQUIRED:
+        if not getattr(settings, field):
+            refuse(field, "not set; production needs it")
+    for field in ENDPOINTS:
+        value = getattr(settings, field)
+        urls = value if isinstance(value, tuple) else (value,) if value else ()
+        if any(_on_this_machine(url) for url in urls):
+            refuse(field, "points at this machine (localhost); set the production endpoint")
+    jkus = settings.truelayer_webhook_jkus
+    if not jkus or any(not jku.startswith("https://") for jku in jkus):
+        refuse("truelayer_webhook_jkus", "must list TrueLayer's https JWKS URLs in production")
+    return found
+
+
+def _read(environ: Mapping[str, str]) -> tuple[dict[str, Any], list[Problem]]:
+    values: dict[str, Any] = {}
+    problems: list[Problem] = []
+    for field in Settings.model_fields:
+        key = env_name(field)
+        if key not in environ:
+            continue
+        raw = environ[key]
+        if field in LIST_SETTINGS:
+            values[field] = tuple(filter(None, (part.strip() for part in raw.split(","))))
+        elif field in JSON_SETTINGS:
+            try:
+                values[field] = json.loads(raw)
+            except ValueError:
+                problems.append(Problem(key, "must be a JSON object"))
+        else:
+            values[field] = raw
+    return values, problems
+
+
+def _on_this_machine(endpoint: str) -> bool:
+    """A URL (or host:port) whose host is localhost, a loopback address or the unspecified address."""
+    host = urllib.parse.urlsplit(endpoint if "://" in endpoint else f"//{endpoint}").hostname
+    if not host:
+        return False
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        address = address.ipv4_mapped
+    return address.is_loopback or address.is_unspecified
 
 
 @functools.cache
+def settings_check() -> Checked:
+    """The process environment's settings, checked once per process; problems are logged as they are found."""
+    checked = check_settings()
+    if checked.problems:
+        from shared.log import fields, get_logger  # here: the logging set-up may itself read settings
+        from shared.log_events import LogEvent
+
+        get_logger("config").error(
+            f"settings not valid, the service refuses to serve: {describe(checked.problems)}",
+            extra=fields(event=LogEvent.SETTINGS_INVALID, settings=checked.names),
+        )
+    return checked
+
+
 def get_settings() -> Settings:
-    return Settings.from_env()
+    checked = settings_check()
+    if checked.settings is None:
+        raise InvalidSettings(checked.problems)
+    return checked.settings
+
+
+def reload_settings() -> None:
+    """Forget the checked settings, so the next use reads the environment again (tests)."""
+    settings_check.cache_clear()

@@ -2,7 +2,8 @@
 
 import functools
 
-from shared.config import Settings, get_settings
+from shared.config import Settings, get_settings, settings_check
+from shared.domain import errors
 
 
 class Services:
@@ -207,9 +208,14 @@ _current: Services | None = None
 
 
 def services() -> Services:
+    """The process-wide services. With settings that don't validate, every call is a 503 `unavailable` (the
+    problems were logged at start): a half-configured deploy serves nothing rather than something wrong."""
     global _current
     if _current is None:
-        _current = Services()
+        checked = settings_check()
+        if checked.settings is None:
+            raise errors.Unavailable("The service is not configured correctly; try again later.", retry_after=60)
+        _current = Services(checked.settings)
     return _current
 
 
@@ -217,3 +223,6 @@ def use(replacement: Services | None) -> None:
     """Swap the process-wide services (tests); None rebuilds from the environment on next use."""
     global _current
     _current = replacement
+
+
+settings_check()  # at import, when the function starts: bad settings are logged then, not on the first call

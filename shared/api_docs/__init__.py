@@ -137,6 +137,8 @@ def _schemas(operations: list[Operation]) -> tuple[dict[str, Any], Mapping[Any, 
             wanted[(op.body, "validation")] = None
         if isinstance(op.answer, type):
             wanted[(op.answer, "serialization")] = None
+        for report in op.reports:
+            wanted[(report.answer, "serialization")] = None
     refs, defs = models_json_schema(list(wanted), ref_template=REF, schema_generator=_Untitled)
     return defs.get("$defs", {}), refs
 
@@ -188,6 +190,12 @@ def _operation(op: Operation, refs: Mapping[Any, dict[str, Any]]) -> dict[str, A
     spec["responses"] = {str(op.status): success} | {
         str(status): {"$ref": f"#/components/responses/{ERRORS[status][0]}"} for status in sorted(op.errors)
     }
+    for report in op.reports:
+        schema = refs[(report.answer, "serialization")]
+        spec["responses"][str(report.status)] = {
+            "description": report.description,
+            "content": {"application/json": {"schema": schema}},
+        }
     spec["security"] = [{scheme: []} for scheme in op.security]  # [] for a public operation: no auth at all
     return spec
 

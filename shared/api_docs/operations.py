@@ -45,6 +45,16 @@ class Link:
 
 
 @dataclasses.dataclass(frozen=True)
+class Report:
+    """A non-success answer with a body of its own instead of an ErrorBody: the health check's 503 says what is
+    wrong in the same shape as its 200."""
+
+    status: int
+    answer: type[BaseModel]
+    description: str
+
+
+@dataclasses.dataclass(frozen=True)
 class Operation:
     method: str
     rule: str  # werkzeug syntax, as in shared/routes.py
@@ -64,6 +74,7 @@ class Operation:
     description: str = ""
     example: dict[str, Any] | None = None  # a body it accepts
     links: tuple[Link, ...] = ()
+    reports: tuple[Report, ...] = ()
 
 
 class Section:
@@ -252,7 +263,18 @@ OPERATIONS: tuple[Operation, ...] = (
         query=PAGE,
     ),
     meta("GET /api/openapi.json", "getOpenApiDocument", "This OpenAPI document", {"type": "object"}),
-    meta("GET /api/healthz", "health", "Liveness", rs.Health),
+    meta(
+        "GET /api/healthz",
+        "health",
+        "Liveness and a settings check",
+        rs.Health,
+        description=(
+            "200 `{ok: true}` when the service's settings validate. Otherwise 503 with `ok: false` and `problems`: "
+            "the name of each setting at fault (a missing or placeholder secret, an endpoint on localhost, a value "
+            "that does not validate), never its value."
+        ),
+        reports=(Report(503, rs.Health, "The settings do not validate; `problems` names each one at fault"),),
+    ),
     # Cloud Tasks, Cloud Scheduler, RunPod and TrueLayer call these; the document leaves them out.
     internal("POST /api/webhooks/truelayer"),
     internal("POST /api/webhooks/runpod"),

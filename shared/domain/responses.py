@@ -295,6 +295,7 @@ class CreditsAfterAdjustment(Answer):
 # -- health and internal calls ------------------------------------------------------------------------------
 class Health(Answer):
     ok: bool
+    problems: list[str] | None = None  # 503: the settings at fault, by environment variable name; never values
 
 
 class DispatchOutcome(Answer):

@@ -9,6 +9,7 @@ import pytest
 
 from shared.config import LOCAL_SECRET, Settings
 from shared.routes import FUNCTIONS, ROUTES
+from tests.production_env import PRODUCTION_ENV
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 HEAVY = ("torch", "diffusers", "transformers", "runpod")
@@ -45,18 +46,7 @@ def test_functions_import_nothing_heavy(name):
 
 
 def test_production_refuses_placeholder_secrets():
-    good = {
-        "CINEWEAVE_ENV": "production",
-        "QUEUE_BACKEND": "cloud_tasks",
-        "RUNPOD_API_KEY": "rp_live_key",
-        "S3_SECRET_ACCESS_KEY": "r2-secret-value",
-        "INTERNAL_TASK_SECRET": "x" * 40,
-        "WEBHOOK_TOKEN_SECRET": "y" * 40,
-        "TRUELAYER_CLIENT_SECRET": "tl-client-secret",
-        "TRUELAYER_SIGNING_PRIVATE_KEY": "-----BEGIN EC PRIVATE KEY-----",
-        "TRUELAYER_WEBHOOK_JKUS": "https://webhooks.truelayer.com/.well-known/jwks",
-        "MODERATION_AUDIT_SALT": "z" * 40,
-    }
+    good = PRODUCTION_ENV
     assert Settings.from_env(good).env == "production"
     for name, bad in [
         ("WEBHOOK_TOKEN_SECRET", LOCAL_SECRET),

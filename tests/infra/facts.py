@@ -115,6 +115,19 @@ def production_values() -> dict:
         "truelayer_signing_private_key": strong,
         "moderation_audit_salt": strong,
         "truelayer_webhook_jkus": ("https://webhooks.truelayer.com/.well-known/jwks",),
+        # Not on this machine, and everything the deployed services need set:
+        "project_id": "cineweave-prod",
+        "public_base_url": "https://cineweave.example",
+        "dispatch_url": "https://cineweave.example/api/tasks/dispatch",
+        "runpod_api_base": "https://api.runpod.ai/v2",
+        "truelayer_auth_url": "https://auth.truelayer.com",
+        "truelayer_api_url": "https://api.truelayer.com",
+        "truelayer_hpp_url": "https://payment.truelayer.com",
+        "tasks_queue": "projects/p/locations/l/queues/dispatch",
+        "tasks_service_account": "tasks@p.iam.gserviceaccount.com",
+        "webhook_tasks_queue": "projects/p/locations/l/queues/webhooks",
+        "internal_audience": "https://fn.example",
+        "internal_invokers": ("tasks@p.iam.gserviceaccount.com",),
     }
 
 

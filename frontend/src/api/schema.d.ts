@@ -377,7 +377,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Liveness */
+        /**
+         * Liveness and a settings check
+         * @description 200 `{ok: true}` when the service's settings validate. Otherwise 503 with `ok: false` and `problems`: the name of each setting at fault (a missing or placeholder secret, an endpoint on localhost, a value that does not validate), never its value.
+         */
         get: operations["health"];
         put?: never;
         post?: never;
@@ -508,6 +511,8 @@ export interface components {
         /** Health */
         Health: {
             ok: boolean;
+            /** @default null */
+            problems?: string[] | null;
         };
         /** JobCreated */
         JobCreated: {
@@ -1537,6 +1542,15 @@ export interface operations {
         responses: {
             /** @description OK */
             200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Health"];
+                };
+            };
+            /** @description The settings do not validate; `problems` names each one at fault */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
