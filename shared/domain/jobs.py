@@ -112,6 +112,7 @@ class Job(StoredRecord):
     timings: dict[str, Any] | None = None
     gpu_seconds: float | None = None
     moderation_unchecked: list[str] | None = None  # fields let through unchecked while moderation was down
+    trace: str | None = None  # the trace id of the create request (shared/log.py): later lines about the job use it
     # Outgoing webhooks (shared/domain/webhooks.py): where and what to send; the events raised with no attempt
     # recorded yet (an outbox the sweep drains), when the sweep should look, and the attempts so far.
     webhook_url: str | None = None

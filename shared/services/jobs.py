@@ -15,7 +15,7 @@ from shared.domain.jobs import QUEUED_STATES, Job, JobStatus
 from shared.domain.objects import poster_key, upload_prefix, video_key
 from shared.domain.requests import IDEMPOTENCY_KEY, CreateJobRequest
 from shared.domain.webhooks import subscription as webhook_subscription
-from shared.log import fields, get_logger
+from shared.log import bind, current_trace, fields, get_logger
 from shared.services.moderation import ModerationService
 from shared.services.ports import (
     DispatchQueue,
@@ -88,6 +88,8 @@ class JobService:
         """Create the job; answers it with the user's create quota (the RateLimit-* headers)."""
         image = self.check_create(uid, request, idempotency_key)
         job_id = new_job_id(uid, idempotency_key)
+        bind(jobId=job_id)
+        trace = current_trace()
         # Screened before the transaction: refused content reserves nothing. A retried create of a job that
         # exists was screened when it was made.
         replay = idempotency_key is not None and self.store.job(job_id) is not None
@@ -144,6 +146,8 @@ class JobService:
                 **({"moderation_unchecked": unchecked} if unchecked else {}),
                 **webhook_subscription(request.webhookUrl, request.webhookEvents),
                 dispatch_attempts=0,
+                # What acts on the job later (the RunPod webhook, the sweep) logs under the create's trace.
+                **({"trace": trace.trace_id} if trace else {}),
                 created_at=now,
                 updated_at=now,
             )

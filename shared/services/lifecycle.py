@@ -20,7 +20,7 @@ from shared.domain.jobs import (
     execution_timeout_sec,
     failure,
 )
-from shared.log import fields, get_logger
+from shared.log import fields, get_logger, job_scoped
 from shared.services.ports import (
     BackendJob,
     DispatchQueue,
@@ -223,6 +223,7 @@ class JobLifecycle:
             return "running"
         return "waiting"
 
+    @job_scoped  # the RunPod webhook and the sweep log under the trace of the job's create
     def reconcile(self, job: Job, *, enforce_deadline: bool) -> str:
         """Ask the GPU backend what became of a dispatched job and apply it."""
         now = utcnow()
