@@ -3,14 +3,16 @@
     make run            # in another terminal: the emulators this uses
     python -m tests.bench.cold_start [--repeat 3]
 
-Each function is started alone with `functions-framework --target NAME` (as Cloud Functions does) and sent
-one representative request as soon as its port opens; the figure includes the lazy set-up that request
-needs (Firestore, S3 or Auth clients). Prints a table of the median per function.
+Every function of shared/routes.py (one per functions/*.py) is started alone with `functions-framework
+--target NAME` (as Cloud Functions does) and sent one representative request, its first route's, as soon as
+its port opens; the figure includes the lazy set-up that request needs (Firestore, S3 or Auth clients).
+Prints a table of the median per function.
 """
 
 import argparse
 import os
 import pathlib
+import re
 import socket
 import statistics
 import subprocess
@@ -20,9 +22,10 @@ import uuid
 
 import requests
 
+from shared.api_docs.operations import OPERATIONS
 from shared.local import settings
 from shared.local.auth_emulator import set_custom_claims, sign_in, sign_up
-from shared.routes import FUNCTIONS
+from shared.routes import FUNCTIONS, ROUTES
 
 ROOT = settings.REPO_ROOT
 
@@ -33,22 +36,30 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def requests_for(user: dict, admin: dict, secret: str) -> dict:
-    bearer = {"Authorization": f"Bearer {user['idToken']}"}
-    internal = {"Authorization": f"Bearer {secret}"}
-    return {
-        "health": ("GET", "/api/healthz", {}, None),
-        "plans": ("GET", "/api/plans", {}, None),
-        "create_job": ("POST", "/api/jobs/create", bearer, {"prompt": "cold", "durationSec": 5}),
-        "get_job": ("GET", "/api/jobs?limit=5", bearer, None),
-        "cancel_job": ("POST", "/api/jobs/none/cancel", bearer, None),
-        "credits": ("GET", "/api/credits", bearer, None),
-        "create_upload": ("POST", "/api/uploads", bearer, {"contentType": "image/png", "sizeBytes": 1000}),
-        "runpod_webhook": ("POST", "/api/webhooks/runpod?token=not-a-token", {}, {}),
-        "dispatch_job": ("POST", "/api/tasks/dispatch", internal, {"jobId": "none"}),
-        "sweep": ("POST", "/api/tasks/sweep", internal, None),
-        "admin": ("GET", "/api/admin/overview", {"Authorization": f"Bearer {admin['idToken']}"}, None),
-    }
+# Internal calls have no documented example body; these make them get past input validation.
+INTERNAL_BODIES = {"/api/tasks/dispatch": {"jobId": "none"}}
+
+
+def requests_for(user: dict, admin: dict, secret: str) -> dict[str, tuple]:
+    """One representative request per function: its first route in shared/routes.py, path parameters naming
+    nothing, the documented example body, and the credentials that route takes (shared/api_docs)."""
+    operations = {(op.method, op.rule): op for op in OPERATIONS}
+    calls: dict[str, tuple] = {}
+    for route in ROUTES:
+        if route.function in calls:
+            continue
+        method = route.methods[0]
+        op = operations[(method, route.rule)]
+        path = re.sub(r"<(?:[a-z]+:)?[a-z_]+>", "none", route.rule)
+        if route.rule.startswith("/api/tasks/"):
+            token = secret  # Cloud Tasks and Scheduler; locally the shared task secret
+        elif op.internal or not op.security:
+            token = None  # public, or a webhook that proves itself
+        else:
+            token = admin["idToken"] if op.tag == "admin" else user["idToken"]
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        calls[route.function] = (method, path, headers, op.example or INTERNAL_BODIES.get(route.rule))
+    return calls
 
 
 def cold_start(name: str, request: tuple, env: dict) -> tuple[float, int]:
