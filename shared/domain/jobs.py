@@ -1,6 +1,7 @@
 """A job and its state machine.
 
-queued → dispatched → running → done → expired, and any unfinished state → failed or canceled. Every move
+queued → dispatched → running → done → expired, and any unfinished state → failed or canceled. A job the
+GPU backend lost goes back from dispatched or running to queued, once (shared/domain/retries.py). Every move
 is checked against one table, so a late or repeated event finds the move not allowed and changes nothing.
 Each transition returns a new `Job`, or None when the event no longer applies.
 """
@@ -35,8 +36,10 @@ QUEUED_STATES = (JobStatus.QUEUED, JobStatus.DISPATCHED)  # waiting for a GPU, c
 # The only moves a job can make.
 TRANSITIONS: dict[JobStatus, frozenset[JobStatus]] = {
     JobStatus.QUEUED: frozenset({JobStatus.DISPATCHED, JobStatus.FAILED, JobStatus.CANCELED}),
-    JobStatus.DISPATCHED: frozenset({JobStatus.RUNNING, JobStatus.DONE, JobStatus.FAILED, JobStatus.CANCELED}),
-    JobStatus.RUNNING: frozenset({JobStatus.DONE, JobStatus.FAILED, JobStatus.CANCELED}),
+    JobStatus.DISPATCHED: frozenset(
+        {JobStatus.RUNNING, JobStatus.DONE, JobStatus.FAILED, JobStatus.CANCELED, JobStatus.QUEUED}
+    ),
+    JobStatus.RUNNING: frozenset({JobStatus.DONE, JobStatus.FAILED, JobStatus.CANCELED, JobStatus.QUEUED}),
     JobStatus.DONE: frozenset({JobStatus.EXPIRED}),
     JobStatus.EXPIRED: frozenset(),
     JobStatus.FAILED: frozenset(),
@@ -95,10 +98,13 @@ class Job(StoredRecord):
     create_answer: dict[str, Any] | None = None
     video_key: str = ""
     poster_key: str = ""
-    dispatch_attempts: int = 0
+    attempt: int = 1  # renders started: 2 after a retry (shared/domain/retries.py)
+    retried_for: dict[str, str] | None = None  # the loss that made the retry
+    dispatch_attempts: int = 0  # of the current attempt
     dispatch_lease_until: dt.datetime | None = None
     backend_id: str | None = None
     created_at: dt.datetime
+    queued_at: dt.datetime | None = None  # when it last (re)entered the queue; created_at before a retry
     updated_at: dt.datetime | None = None
     dispatched_at: dt.datetime | None = None
     deadline_at: dt.datetime | None = None
@@ -228,6 +234,30 @@ class Job(StoredRecord):
             dispatch_lease_until=None,
             updated_at=now,
         )
+
+    def retry(self, loss: dict[str, str], now: dt.datetime) -> Job:
+        """Back to the queue for a new execution of the same input and seed; the reservation stays as it is."""
+        return self._move(
+            JobStatus.QUEUED,
+            stage="retrying",
+            attempt=self.attempt + 1,
+            retried_for=loss,
+            progress=0.0,
+            eta_sec=None,
+            backend_id=None,
+            dispatch_attempts=0,
+            dispatch_lease_until=None,
+            dispatched_at=None,
+            deadline_at=None,
+            started_at=None,
+            progress_checked_at=None,
+            queued_at=now,
+            updated_at=now,
+        )
+
+    @property
+    def in_queue_since(self) -> dt.datetime:
+        return self.queued_at or self.created_at
 
     def expire(self, now: dt.datetime) -> Job | None:
         if self.status != JobStatus.DONE:

@@ -72,6 +72,7 @@ class JobView(Answer):
     startedAt: str | None
     finishedAt: str | None
     expiresAt: str | None
+    attempt: int = Field(default=1, ge=1, description="Renders started: 2 after an automatic retry of a lost render.")
     queuePosition: int | None = None
     etaSec: int | None = None
     error: JobErrorView | None = None

@@ -7,7 +7,6 @@ late, repeated or out-of-order event is a no-op, and a job is settled or refunde
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any
 
 from shared.config import Settings
@@ -20,7 +19,10 @@ from shared.domain.jobs import (
     execution_timeout_sec,
     failure,
 )
+from shared.domain.retries import Decision, final_failure, retry_or_refund
 from shared.log import fields, get_logger, job_scoped
+from shared.log_events import LogEvent
+from shared.services.backend_reports import backend_error, completion_fields
 from shared.services.ports import (
     BackendJob,
     DispatchQueue,
@@ -37,23 +39,6 @@ log = get_logger("lifecycle")
 
 INPUT_TTL_SEC = 3600
 PROGRESS_REFRESH = dt.timedelta(seconds=3)
-
-
-def backend_error(remote: BackendJob) -> dict[str, str]:
-    """The worker reports errors as a JSON string {code, message}; anything else is kept as text."""
-    if remote.status == "TIMED_OUT":
-        return failure("timed_out")
-    if remote.status == "CANCELLED":
-        return failure("canceled_by_backend")
-    raw = remote.error
-    if isinstance(raw, str):
-        try:
-            raw = json.loads(raw)
-        except ValueError:
-            pass
-    if isinstance(raw, dict) and raw.get("code"):
-        return {"code": str(raw["code"])[:64], "message": str(raw.get("message", ""))[:500]}
-    return {"code": "worker_error", "message": str(raw or "The GPU worker failed.")[:500]}
 
 
 class JobLifecycle:
@@ -89,9 +74,54 @@ class JobLifecycle:
 
         failed = self.store.run(callback)
         if failed is not None:
-            log.info("job failed and refunded", extra=fields(jobId=job_id, code=code))
-            announce(self.queue, failed, "job.failed")
+            self._failed(failed)
         return failed is not None
+
+    def _failed(self, job: Job) -> None:
+        code = (job.error or {}).get("code")
+        log.info(
+            "job failed and refunded",
+            extra=fields(event=LogEvent.JOB_FAILED, jobId=job.id, uid=job.user_id, code=code, attempt=job.attempt),
+        )
+        announce(self.queue, job, "job.failed")
+
+    def end_execution(self, job_id: str, backend_id: str, error: dict[str, str]) -> str:
+        """The GPU backend ended or lost this execution without a video: "retried" when the loss was the
+        infrastructure's and an attempt is left (shared/domain/retries.py), else "failed" with a refund.
+        "unchanged" when the job has moved on (finished, or already on another execution)."""
+
+        def callback(tx: Transaction) -> tuple[Decision, Job] | None:
+            job = tx.job(job_id)
+            if job is None or not job.runs_on(backend_id):
+                return None
+            now = utcnow()
+            decision = retry_or_refund(job, error["code"])
+            moved = job.retry(error, now) if decision == Decision.RETRY else job.fail(final_failure(job, error), now)
+            if moved is None:  # not reached: a job on the GPU can always fail
+                return None
+            if decision == Decision.REFUND:
+                account = tx.account(job.user_id)
+                tx.record(account, credits.refund(account, job_id, job.credits, error["code"], now))
+            tx.save_job(moved)
+            return decision, moved
+
+        ended = self.store.run(callback)
+        if ended is None:
+            return "unchanged"
+        decision, job = ended
+        if decision == Decision.REFUND:
+            self._failed(job)
+            return "failed"
+        log.warning(
+            "job lost by the GPU backend; dispatching it again",
+            extra=fields(event=LogEvent.JOB_RETRIED, jobId=job_id, code=error["code"], attempt=job.attempt),
+        )
+        if self.queue is not None:  # else the sweep dispatches it, as any queued job whose dispatch was lost
+            try:
+                self.queue.enqueue_dispatch(job_id, generation=job.attempt)
+            except Exception:
+                log.warning("retry dispatch not enqueued; the sweep will", exc_info=True, extra=fields(jobId=job_id))
+        return "retried"
 
     def complete(self, job_id: str, backend_id: str, output: dict[str, Any]) -> bool:
         """dispatched/running → done, settling the reservation once."""
@@ -112,6 +142,7 @@ class JobLifecycle:
 
         done = self.store.run(callback)
         if done is not None:
+            log.info("job completed", extra=fields(event=LogEvent.JOB_COMPLETED, **completion_fields(done)))
             announce(self.queue, done, "job.completed")
         return done is not None
 
@@ -154,6 +185,12 @@ class JobLifecycle:
             )
         except errors.Unavailable:
             if job.dispatch_attempts >= MAX_DISPATCH_ATTEMPTS:
+                log.error(
+                    "GPU backend unreachable on every dispatch attempt",
+                    extra=fields(
+                        event=LogEvent.DISPATCH_RETRIES_EXHAUSTED, jobId=job_id, attempts=job.dispatch_attempts
+                    ),
+                )
                 self.fail(job_id, "dispatch_failed")
                 return "failed"
             self._release_lease(job_id)
@@ -216,8 +253,7 @@ class JobLifecycle:
                 return "failed"
             return "done" if self.complete(job.id, backend_id, output) else "unchanged"
         if remote.terminal:
-            error = backend_error(remote)
-            return "failed" if self.fail(job.id, error["code"], error["message"]) else "unchanged"
+            return self.end_execution(job.id, backend_id, backend_error(remote))
         if remote.status == "IN_PROGRESS":
             self.progress(job.id, backend_id, remote.output)
             return "running"
@@ -228,11 +264,13 @@ class JobLifecycle:
         """Ask the GPU backend what became of a dispatched job and apply it."""
         now = utcnow()
         late = enforce_deadline and job.deadline_at is not None and now > job.deadline_at
+        if late:
+            log.warning("job past its deadline", extra=fields(event=LogEvent.JOB_OVERDUE, jobId=job.id))
         backend_id = job.backend_id or ""
         try:
             remote = self.gpu.status(backend_id)
         except JobUnknown:
-            return "failed" if self.fail(job.id, "lost") else "unchanged"
+            return self.end_execution(job.id, backend_id, failure("lost"))
         except errors.Unavailable:
             if late:
                 return "failed" if self.fail(job.id, "timed_out") else "unchanged"

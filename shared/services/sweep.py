@@ -45,7 +45,7 @@ class Sweeper:
         return dict(counts)
 
     def _queued(self, job: Job, now: dt.datetime) -> str:
-        age = now - job.created_at
+        age = now - job.in_queue_since  # a retried job queues afresh
         if age > QUEUED_TIMEOUT:
             return "failed" if self.lifecycle.fail(job.id, "not_started") else "unchanged"
         lease = job.dispatch_lease_until

@@ -46,6 +46,7 @@ def job_view(
         startedAt=iso(job.started_at),
         finishedAt=iso(job.finished_at),
         expiresAt=iso(job.expires_at),
+        attempt=job.attempt,
     )
     if base_url is not None:
         view.urls = job_links(base_url, job.id)

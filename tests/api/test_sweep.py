@@ -4,7 +4,7 @@ import datetime as dt
 
 from shared.adapters import firestore_db
 from shared.domain.clock import utcnow
-from tests.api.flow import create_job, dispatched, finish_on_gpu, job, sweep
+from tests.api.flow import create_job, dispatch, dispatched, finish_on_gpu, job, sweep
 
 
 def age(services, job_id, **changes):
@@ -19,13 +19,22 @@ def test_sweep_settles_a_completed_job_whose_webhook_was_lost(api, services, run
     assert job(api, user, job_id)["status"] == "done"
 
 
-def test_sweep_refunds_a_job_the_backend_lost(api, services, runpod, make_user):
+def test_sweep_retries_a_job_the_backend_lost_then_refunds_a_second_loss(api, services, runpod, make_user):
     user = make_user(credits=1)
     job_id, run = dispatched(api, services, runpod, user)
     runpod.forget(run["id"])  # a restarted local runner, or RunPod's 30 min retention passed
+    assert sweep(api, services)["active_retried"] == 1
+    view = job(api, user, job_id)
+    assert (view["status"], view["stage"], view["attempt"]) == ("queued", "retrying", 2)
+    assert services.queue.job_ids[-1] == job_id  # the retry's dispatch is enqueued at once
+    assert dispatch(api, services, job_id).json["outcome"] == "dispatched"
+    retry = runpod.runs[-1]
+    assert retry["id"] != run["id"] and retry["input"] == run["input"]  # the same job id, seed and output keys
+    runpod.forget(retry["id"])
     assert sweep(api, services)["active_failed"] == 1
     view = job(api, user, job_id)
-    assert view["status"] == "failed" and view["error"]["code"] == "lost"
+    assert view["status"] == "failed" and view["error"]["code"] == "lost" and "retried" in view["error"]["message"]
+    assert view["creditsRefunded"] == 1 and view["attempt"] == 2
 
 
 def test_sweep_times_out_overdue_jobs_and_cancels_them(api, services, runpod, make_user):

@@ -80,7 +80,7 @@ def test_output_without_the_video_fails_and_refunds(funded):
     assert funded.store.job(job_id).error["code"] == "bad_output" and funded.store.account("u1").credits == 5
 
 
-def test_worker_errors_and_lost_executions_fail_with_their_reason(funded):
+def test_worker_errors_fail_at_once_and_a_lost_execution_is_retried_once(funded):
     first, second = (funded.jobs.create("u1", REQUEST).jobId for _ in range(2))
     for job_id in (first, second):
         funded.lifecycle.dispatch(job_id)
@@ -90,8 +90,18 @@ def test_worker_errors_and_lost_executions_fail_with_their_reason(funded):
     assert funded.store.job(first).error == {"code": "invalid_input", "message": "bad image"}
     two = funded.store.job(second)
     funded.gpu.forget(two.backend_id)
-    assert funded.lifecycle.reconcile(two, enforce_deadline=False) == "failed"
-    assert funded.store.job(second).error["code"] == "lost"
+    assert funded.lifecycle.reconcile(two, enforce_deadline=False) == "retried"
+    retried = funded.store.job(second)
+    assert (retried.status, retried.stage, retried.attempt, retried.backend_id) == ("queued", "retrying", 2, None)
+    assert funded.queue.job_ids[-1] == second  # dispatched again at once
+    funded.lifecycle.dispatch(second)
+    again = funded.store.job(second)
+    assert again.backend_id not in (None, two.backend_id) and again.seed == two.seed
+    funded.gpu.forget(again.backend_id)
+    assert funded.lifecycle.reconcile(again, enforce_deadline=False) == "failed"
+    error = funded.store.job(second).error
+    assert error["code"] == "lost" and "retried once" in error["message"]
+    assert funded.store.account("u1").credits == 5  # both refunded, each once
 
 
 def test_dispatch_retries_an_unavailable_backend_then_gives_up(funded, monkeypatch):

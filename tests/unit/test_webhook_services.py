@@ -53,9 +53,9 @@ def on_gpu(app, request=REQUEST) -> str:
     return job_id
 
 
-def report(app, job_id, status, output=None):
+def report(app, job_id, status, output=None, error=None):
     job = app.store.job(job_id)
-    app.gpu.report(job.backend_id, status, output=output)
+    app.gpu.report(job.backend_id, status, output=output, error=error)
     return app.lifecycle.reconcile(job, enforce_deadline=False)
 
 
@@ -128,7 +128,7 @@ def test_unsubscribed_events_and_jobs_without_a_webhook_enqueue_nothing(checked)
     app, queue = checked
     job_id = on_gpu(app)
     report(app, job_id, "IN_PROGRESS", {"progress": 0.2})  # job.running is not among the default events
-    assert report(app, job_id, "FAILED") == "failed"
+    assert report(app, job_id, "FAILED", error='{"code": "out_of_memory", "message": "too big"}') == "failed"
     plain = on_gpu(app, REQUEST.model_copy(update={"webhookUrl": None}))
     app.jobs.cancel("u1", plain)
     assert queue.webhooks == [(job_id, "job.failed")]

@@ -569,6 +569,11 @@ export interface components {
             startedAt: string | null;
             finishedAt: string | null;
             expiresAt: string | null;
+            /**
+             * @description Renders started: 2 after an automatic retry of a lost render.
+             * @default 1
+             */
+            attempt?: number;
             /** @default null */
             queuePosition?: number | null;
             /** @default null */
