@@ -20,6 +20,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from worker.errors import Canceled, InternalError, OutOfMemory, WorkerError
 from worker.images import decode_image
+from worker.logs import fields, log_timings
 from worker.progress import ProgressReporter, Sink, runpod_sink
 from worker.schema import JobInput, parse_job_input
 from worker.storage import download_image_bytes, upload_outputs
@@ -69,9 +70,17 @@ def run_job(
     progress = ProgressReporter(sink, min_interval_sec=progress_interval_sec)
     try:
         request = parse_job_input(job.get("input") if isinstance(job, dict) else None)
-        return _render_and_upload(request, progress, should_cancel, started)
+        rendered = _render_and_upload(request, progress, should_cancel, started)
+        log_timings(_job_id(job), rendered)
+        return rendered
     except WorkerError as exc:
-        log.warning("job %s failed: %s: %s", _job_id(job), exc.code, exc.message)
+        log.warning(
+            "job %s failed: %s: %s",
+            _job_id(job),
+            exc.code,
+            exc.message,
+            extra=fields(jobId=_job_id(job), code=exc.code),
+        )
         output: dict[str, Any] = exc.to_output()
         if isinstance(exc, OutOfMemory):
             # Fragmented GPU memory can outlive the failed job: RunPod replaces this worker after it.

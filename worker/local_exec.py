@@ -15,6 +15,7 @@ import signal
 import sys
 import threading
 
+from worker import logs
 from worker.errors import InvalidInput
 
 
@@ -28,11 +29,7 @@ def _protocol_stream():
 
 
 def main() -> int:
-    logging.basicConfig(
-        level=os.environ.get("LOG_LEVEL", "INFO"),
-        stream=sys.stderr,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    logs.configure(sys.stderr)
     out = _protocol_stream()
     lock = threading.Lock()
 

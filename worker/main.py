@@ -13,6 +13,7 @@ import time
 import runpod
 
 from shared.domain.contract import CLIP_SIZES, DEFAULT_ASPECT_RATIO
+from worker import logs
 from worker.handler import get_generator, handler
 
 log = logging.getLogger(__name__)
@@ -44,6 +45,6 @@ def preload() -> None:
 
 
 if __name__ == "__main__":
-    logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"))
+    logs.configure()
     preload()
     runpod.serverless.start({"handler": handler})
