@@ -10,7 +10,6 @@ receiver cannot take from the dispatches. Each task carries the trace of the req
 import hashlib
 import json
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Protocol
 from urllib.parse import urlsplit
@@ -110,6 +109,14 @@ class LocalQueue:
     """POSTs the dispatch function from background threads, retrying like Cloud Tasks would. A webhook delivery
     is tried `webhook_attempts` times, waiting twice as long each time (2, 4, 8... s): about a minute in all."""
 
+    # Set by the local stack as it stops (stop_deliveries): a waiting retry ends at once and nothing more is sent.
+    # The job stays queued, or its event pending, and the sweep sends it again on the next run.
+    stopping = threading.Event()
+
+    @classmethod
+    def stop_deliveries(cls) -> None:
+        cls.stopping.set()
+
     def __init__(
         self,
         dispatch_url: str,
@@ -130,6 +137,9 @@ class LocalQueue:
 
     def _deliver(self, job_id: str, trace: dict[str, str] | None = None) -> None:
         for attempt in range(1, self.attempts + 1):
+            if self.stopping.is_set():
+                log.info("dispatch not sent: the local stack is stopping", extra=fields(jobId=job_id))
+                return
             try:
                 response = requests.post(
                     self.dispatch_url,
@@ -142,7 +152,7 @@ class LocalQueue:
                 log.warning("dispatch answered %s", response.status_code, extra=fields(jobId=job_id))
             except requests.RequestException as exc:
                 log.warning("dispatch not delivered: %s", exc, extra=fields(jobId=job_id, attempt=attempt))
-            time.sleep(self.backoff_sec * attempt)
+            self.stopping.wait(self.backoff_sec * attempt)
         log.error("dispatch gave up; the sweep will retry", extra=fields(jobId=job_id))
 
     def enqueue_webhook(self, job_id: str, event: str) -> None:
@@ -151,6 +161,9 @@ class LocalQueue:
     def _deliver_webhook(self, job_id: str, event: str, trace: dict[str, str] | None = None) -> None:
         url, context = webhook_task_url(self.dispatch_url), fields(jobId=job_id, event=event)
         for attempt in range(1, self.webhook_attempts + 1):
+            if self.stopping.is_set():
+                log.info("webhook task not sent: the local stack is stopping", extra=context)
+                return
             try:
                 response = requests.post(
                     url,
@@ -164,5 +177,5 @@ class LocalQueue:
             except requests.RequestException as exc:
                 log.warning("webhook task not delivered: %s", exc, extra=context)
             if attempt < self.webhook_attempts:
-                time.sleep(self.webhook_backoff_sec * 2 ** (attempt - 1))
+                self.stopping.wait(self.webhook_backoff_sec * 2 ** (attempt - 1))
         log.error("webhook delivery gave up after %s attempts", self.webhook_attempts, extra=context)
