@@ -96,7 +96,8 @@ class JobLifecycle:
                 return None
             now = utcnow()
             decision = retry_or_refund(job, error["code"])
-            moved = job.retry(error, now) if decision == Decision.RETRY else job.fail(final_failure(job, error), now)
+            loss = {**error, "backendId": backend_id}
+            moved = job.retry(loss, now) if decision == Decision.RETRY else job.fail(final_failure(job, error), now)
             if moved is None:  # not reached: a job on the GPU can always fail
                 return None
             if decision == Decision.REFUND:
@@ -290,6 +291,8 @@ class JobLifecycle:
         job = self.store.job(job_id)
         if job is None:
             raise errors.NotFound("No such job.")
+        if body.get("id") and body["id"] == (job.retried_for or {}).get("backendId"):
+            return "unchanged"  # the execution that was lost and replaced: its word no longer counts
         if body.get("id") and body["id"] != job.backend_id:
             raise errors.Forbidden("This webhook does not belong to the job's current execution.")
         if not job.on_gpu:

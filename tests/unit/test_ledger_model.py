@@ -186,6 +186,8 @@ class LedgerMachine(RuleBasedStateMachine):
             self.outcome[job_id] = "settled"
         elif outcome == "failed":
             self._refunded(job_id)
+        elif outcome == "retried":  # back in the queue, its reservation kept
+            assert self._status(job_id) == JobStatus.QUEUED and self.app.store.job(job_id).attempt == 2
 
     @rule(job_id=jobs, code=st.sampled_from(["timed_out", "lost", "not_started"]))
     def sweep_fails(self, job_id: str, code: str) -> None:

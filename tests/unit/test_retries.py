@@ -101,3 +101,16 @@ def test_a_retried_job_waits_in_the_queue_from_its_retry(funded):
     )
     counts = funded.sweeper.run()
     assert counts.get("queued_failed", 0) == 0 and funded.store.job(job_id).status == JobStatus.QUEUED
+
+
+def test_the_webhook_of_the_replaced_execution_is_answered_and_changes_nothing(funded):
+    job_id = on_gpu(funded)
+    first = funded.store.job(job_id)
+    token = funded.lifecycle.webhook_url(job_id, 600).split("token=")[1]
+    funded.gpu.report(first.backend_id, "TIMED_OUT")
+    assert funded.lifecycle.on_webhook(token, {"id": first.backend_id, "status": "TIMED_OUT"}) == "retried"
+    funded.lifecycle.dispatch(job_id)
+    # RunPod sends a webhook again when its first try got no answer: the replaced execution's word is ignored.
+    assert funded.lifecycle.on_webhook(token, {"id": first.backend_id, "status": "TIMED_OUT"}) == "unchanged"
+    current = funded.store.job(job_id)
+    assert (current.status, current.attempt, current.refunded) == ("dispatched", 2, False)
