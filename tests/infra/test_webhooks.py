@@ -145,7 +145,7 @@ def test_webhook_deliveries_are_enqueued_only_where_the_function_map_expects():
     # JOB_EVENT_CALLS (facts.py) marks an entry point as raising job events by what it calls; this pins the
     # services behind those calls. A new caller of announce means another function may need to notify.
     assert webhook_enqueue_sites() == {
-        ("shared/services/lifecycle.py", "JobLifecycle.fail"),
+        ("shared/services/lifecycle.py", "JobLifecycle._failed"),  # after fail and a refunded end_execution
         ("shared/services/lifecycle.py", "JobLifecycle.complete"),
         ("shared/services/lifecycle.py", "JobLifecycle.progress"),
         ("shared/services/jobs.py", "JobService.cancel"),
