@@ -169,6 +169,19 @@ def test_each_environment_calls_the_composition_once_and_passes_the_operators_in
     assert call["environment"] == "${local.environment}" and env.locals["environment"] == name
 
 
+def test_each_environments_name_prefix_passes_the_modules_validation():
+    """The prefix is a literal in main.tf; a value the validation refuses would fail the plan, not a test."""
+    for layer in (composition(), platform()):
+        (rule,) = layer.variables["name_prefix"]["validation"]
+        pattern = re.fullmatch(r'\$\{can\(regex\("(.+)", var\.name_prefix\)\)\}', rule["condition"]).group(1)
+        for name in ENVIRONMENTS:
+            prefix = environment(name).modules["cineweave"]["name_prefix"]
+            assert re.fullmatch(pattern, prefix), f"{name}: {prefix!r} fails {pattern}"
+            # Service account ids (<prefix>-<role>) are 6-30 characters.
+            for role in ("api", "webhooks", "dispatcher", "tasks", "scheduler", "build"):
+                assert 6 <= len(f"{prefix}-{role}") <= 30, f"{name}: {prefix}-{role}"
+
+
 def test_environments_differ_only_in_their_choices():
     dev, prod = environment("dev"), environment("prod")
     assert set(dev.modules["cineweave"]) == set(prod.modules["cineweave"])

@@ -15,8 +15,8 @@ variable "name_prefix" {
   type        = string
 
   validation {
-    condition     = can(regex("^[a-z][a-z0-9-]{1,13}[a-z0-9]$", var.name_prefix))
-    error_message = "name_prefix must be 3-15 lowercase letters, digits or hyphens."
+    condition     = can(regex("^[a-z][a-z0-9-]{0,13}[a-z0-9]$", var.name_prefix))
+    error_message = "name_prefix must be 2-15 lowercase letters, digits or hyphens."
   }
 }
 
