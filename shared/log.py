@@ -146,7 +146,7 @@ def project_id() -> str:
         return project
     from shared.config import Settings  # its default project: what the settings fall back on too
 
-    return str(Settings.model_fields["project_id"].default)
+    return str(Settings.model_fields["project_id"].get_default(call_default_factory=True))
 
 
 class JsonFormatter(logging.Formatter):
