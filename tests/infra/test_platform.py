@@ -130,13 +130,13 @@ def var_references(text: str) -> set[str]:
     return set(re.findall(r"\bvar\.([a-z0-9_]+)", text))
 
 
-def test_the_composition_wires_the_four_modules_and_uses_every_input():
+def test_the_composition_wires_the_five_modules_and_uses_every_input():
     cineweave = composition()
-    assert set(cineweave.modules) == {"cloudflare", "platform", "web", "edge"}
+    assert set(cineweave.modules) == {"cloudflare", "platform", "web", "edge", "monitoring"}
     for name, call in cineweave.modules.items():
         assert call["source"] == f"../{name}"
         check_call(f"module.{name}", call, module(name))
-    for name in ("web", "edge"):  # the project's APIs are enabled by the platform
+    for name in ("web", "edge", "monitoring"):  # the project's APIs are enabled by the platform
         assert cineweave.modules[name]["depends_on"] == ["${module.platform}"]
     used = var_references(
         "\n".join(path.read_text() for path in tf_files(cineweave.directory) if path.name != "variables.tf")

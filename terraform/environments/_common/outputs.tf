@@ -12,3 +12,4 @@ output "secret_ids" { value = module.cineweave.secret_ids }
 output "service_accounts" { value = module.cineweave.service_accounts }
 output "dispatch_url" { value = module.cineweave.dispatch_url }
 output "web_files_uploaded" { value = module.cineweave.web_files_uploaded }
+output "alert_policies" { value = module.cineweave.alert_policies }

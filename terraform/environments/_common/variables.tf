@@ -184,3 +184,46 @@ variable "edge_rate_limit_interval_sec" {
   type        = number
   default     = 60
 }
+
+# --- Alerts and the budget (modules/monitoring) -----------------------------------------------------------
+
+variable "alert_email" {
+  description = "Email address every alert and the budget notify (a Cloud Monitoring email channel)."
+  type        = string
+}
+
+variable "server_error_ratio_percent" {
+  description = "Alert when more than this percentage of the API's answers are 5xx for five minutes."
+  type        = number
+  default     = 2
+}
+
+variable "job_failure_ratio_percent" {
+  description = "Alert when more than this percentage of the jobs finished in an hour failed."
+  type        = number
+  default     = 5
+}
+
+variable "gpu_daily_spend_limit_usd" {
+  description = "Alert when the GPU time of the jobs settled in the last 24 hours costs more than this (USD, at gpu_cost_per_second_usd)."
+  type        = number
+  default     = 100
+}
+
+variable "webhook_rejections_per_hour" {
+  description = "Alert when more incoming webhooks than this from one sender fail their check in an hour."
+  type        = number
+  default     = 20
+}
+
+variable "billing_account_id" {
+  description = "Billing account of the project (gcloud billing accounts list) for a monthly budget; null: no budget."
+  type        = string
+  default     = null
+}
+
+variable "monthly_budget_amount" {
+  description = "Monthly budget of the project in the billing account's currency (whole units); required with billing_account_id."
+  type        = number
+  default     = null
+}

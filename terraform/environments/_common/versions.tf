@@ -15,5 +15,16 @@ provider "google" {
   default_labels = { app = "cineweave", environment = local.environment }
 }
 
+# The billing budget's alone (modules/monitoring): the Billing Budgets API refuses user credentials unless the
+# request names a quota project, and the provider names one only with user_project_override. The caller needs
+# serviceusage.services.use on the project (an owner has it).
+provider "google" {
+  alias                 = "billing"
+  project               = var.project_id
+  region                = var.region
+  billing_project       = var.project_id
+  user_project_override = true
+}
+
 # Reads CLOUDFLARE_API_TOKEN from the environment (token with R2 edit and, when zone_id is set, DNS edit).
 provider "cloudflare" {}

@@ -7,6 +7,12 @@ locals {
 
 module "cineweave" {
   source = "../../modules/cineweave"
+  providers = { # named because the composition also takes the budget's google.billing
+    google         = google
+    google.billing = google.billing
+    archive        = archive
+    cloudflare     = cloudflare
+  }
 
   environment                 = local.environment
   name_prefix                 = "cw-dev"
@@ -47,4 +53,12 @@ module "cineweave" {
 
   edge_rate_limit_requests     = var.edge_rate_limit_requests
   edge_rate_limit_interval_sec = var.edge_rate_limit_interval_sec
+
+  alert_email                 = var.alert_email
+  server_error_ratio_percent  = var.server_error_ratio_percent
+  job_failure_ratio_percent   = var.job_failure_ratio_percent
+  gpu_daily_spend_limit_usd   = var.gpu_daily_spend_limit_usd
+  webhook_rejections_per_hour = var.webhook_rejections_per_hour
+  billing_account_id          = var.billing_account_id
+  monthly_budget_amount       = var.monthly_budget_amount
 }

@@ -1,6 +1,6 @@
 # The whole deployment, wired together: the platform (functions, queue, scheduler, Firestore, secrets, IAM),
-# the web app's bucket, the load balancer in front of both, and the R2 bucket. Each environment calls this
-# once with its own choices.
+# the web app's bucket, the load balancer in front of both, the R2 bucket, and the metrics, alerts and budget
+# that watch them. Each environment calls this once with its own choices.
 
 locals {
   repo_root = abspath("${path.module}/../../..")
@@ -59,6 +59,8 @@ module "platform" {
   function_overrides = var.function_overrides
   sweep_schedule     = var.sweep_schedule
   renew_schedule     = var.renew_schedule
+
+  billing_budget_enabled = var.billing_account_id != null
 }
 
 module "web" {
@@ -89,6 +91,31 @@ module "edge" {
 
   edge_rate_limit_requests     = var.edge_rate_limit_requests
   edge_rate_limit_interval_sec = var.edge_rate_limit_interval_sec
+
+  depends_on = [module.platform] # the project's APIs are enabled there
+}
+
+module "monitoring" {
+  source = "../monitoring"
+  providers = {
+    google         = google
+    google.billing = google.billing
+  }
+
+  project_id              = var.project_id
+  project_number          = module.platform.project_number
+  name_prefix             = var.name_prefix
+  services                = module.platform.service_names
+  api_services            = values(module.platform.public_functions)
+  gpu_cost_per_second_usd = var.gpu_cost_per_second_usd # the price the admin console shows
+
+  alert_email                 = var.alert_email
+  server_error_ratio_percent  = var.server_error_ratio_percent
+  job_failure_ratio_percent   = var.job_failure_ratio_percent
+  gpu_daily_spend_limit_usd   = var.gpu_daily_spend_limit_usd
+  webhook_rejections_per_hour = var.webhook_rejections_per_hour
+  billing_account_id          = var.billing_account_id
+  monthly_budget_amount       = var.monthly_budget_amount
 
   depends_on = [module.platform] # the project's APIs are enabled there
 }

@@ -57,3 +57,8 @@ output "web_files_uploaded" {
   description = "Files of frontend/dist uploaded to the web bucket."
   value       = module.web.uploaded_files
 }
+
+output "alert_policies" {
+  description = "The alert policies (key => display name); each notifies alert_email."
+  value       = module.monitoring.alert_policies
+}

@@ -238,3 +238,38 @@ variable "edge_rate_limit_interval_sec" {
   description = "Interval in seconds of the Cloud Armor throttle (10, 30, 60, 120, 180, 240, 300, 600, 900, 1200, 1800, 2700, 3600)."
   type        = number
 }
+
+variable "alert_email" {
+  description = "Email address every alert and the budget notify."
+  type        = string
+}
+
+variable "server_error_ratio_percent" {
+  description = "Alert when more than this percentage of the API's answers are 5xx for five minutes."
+  type        = number
+}
+
+variable "job_failure_ratio_percent" {
+  description = "Alert when more than this percentage of the jobs finished in an hour failed."
+  type        = number
+}
+
+variable "gpu_daily_spend_limit_usd" {
+  description = "Alert when the GPU time of the jobs settled in the last 24 hours costs more than this (USD)."
+  type        = number
+}
+
+variable "webhook_rejections_per_hour" {
+  description = "Alert when more incoming webhooks than this from one sender fail their check in an hour."
+  type        = number
+}
+
+variable "billing_account_id" {
+  description = "Billing account of the project for the monthly budget; null: no budget."
+  type        = string
+}
+
+variable "monthly_budget_amount" {
+  description = "Monthly budget in the billing account's currency (whole units); required with billing_account_id."
+  type        = number
+}

@@ -5,6 +5,8 @@ terraform {
     google = {
       source  = "hashicorp/google"
       version = ">= 7.0"
+      # google.billing: for the billing budget only (modules/monitoring).
+      configuration_aliases = [google.billing]
     }
     archive = {
       source  = "hashicorp/archive"

@@ -1,7 +1,10 @@
 # The Google APIs the platform uses. They stay enabled when this configuration is destroyed: other things in
 # the project may rely on them.
 locals {
-  apis = toset([
+  # The budget's requests name this project as their quota project, which must have the API on.
+  budget_apis = var.billing_budget_enabled ? ["billingbudgets.googleapis.com"] : []
+
+  apis = toset(concat([
     "artifactregistry.googleapis.com",
     "cloudbuild.googleapis.com",
     "cloudfunctions.googleapis.com",
@@ -15,11 +18,12 @@ locals {
     "identitytoolkit.googleapis.com",
     "language.googleapis.com", # Natural Language moderateText: create_job screens prompts
     "logging.googleapis.com",
+    "monitoring.googleapis.com", # the alert policies and their notification channel (modules/monitoring)
     "run.googleapis.com",
     "secretmanager.googleapis.com",
     "storage.googleapis.com",
     "vision.googleapis.com", # Cloud Vision SafeSearch: create_job screens start images
-  ])
+  ], local.budget_apis))
 }
 
 resource "google_project_service" "this" {

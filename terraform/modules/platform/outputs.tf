@@ -3,6 +3,16 @@ output "public_functions" {
   value       = { for name, fn in local.functions : name => module.function[name].service_name if fn.public }
 }
 
+output "service_names" {
+  description = "Entry point => Cloud Run service name of every function (known before they exist; the log metrics filter on them)."
+  value       = local.function_names
+}
+
+output "project_number" {
+  description = "Number of the project (budget filters name projects by number)."
+  value       = data.google_project.this.number
+}
+
 output "function_uris" {
   description = "Entry point => the function's own run.app URL (public ones refuse direct traffic: ingress is internal + load balancer)."
   value       = { for name in keys(local.functions) : name => module.function[name].uri }

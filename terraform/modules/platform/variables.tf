@@ -18,6 +18,12 @@ variable "name_prefix" {
   }
 }
 
+variable "billing_budget_enabled" {
+  description = "A billing budget is created on the project (modules/monitoring): enable the Billing Budgets API too."
+  type        = bool
+  default     = false
+}
+
 variable "labels" {
   description = "Labels on the resources that take them."
   type        = map(string)
