@@ -18,7 +18,6 @@ import json
 import logging
 import os
 import re
-import secrets
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar
@@ -61,7 +60,7 @@ class Trace:
 
     def headers(self) -> dict[str, str]:
         """Both headers for a call we make, so the service called logs under this trace."""
-        span = self.span_id or secrets.token_hex(8)  # a span of our own when the caller named none
+        span = self.span_id or os.urandom(8).hex()  # a span of our own when the caller named none
         flag = int(self.sampled)
         return {
             CLOUD_TRACE_HEADER: f"{self.trace_id}/{int(span, 16)};o={flag}",
