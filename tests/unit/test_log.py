@@ -190,3 +190,26 @@ def test_the_local_queue_carries_the_enqueuers_trace_to_the_tasks_it_posts(monke
         ("http://127.0.0.1:8080/api/tasks/dispatch", {"Authorization": "Bearer s", **carried}),
         ("http://127.0.0.1:8080/api/tasks/webhook", {"Authorization": "Bearer s", **carried}),
     ]
+
+
+def test_a_5xx_that_a_view_answers_itself_is_logged_once_with_the_event(lines):
+    import flask
+
+    from shared.http import Endpoint
+
+    endpoint = Endpoint("health")
+
+    @endpoint.route("/api/healthz")
+    def unhealthy(request):
+        return flask.Response('{"ok": false, "problems": ["RUNPOD_API_KEY"]}', 503, mimetype="application/json")
+
+    with flask.Flask(__name__).test_request_context("/api/healthz", headers={"X-Cloud-Trace-Context": TRACE_ID}):
+        assert endpoint(flask.request).status_code == 503
+    [line] = lines.lines
+    assert (line["event"], line["status"], line["code"], line["function"], line[TRACE]) == (
+        "server_error",
+        503,
+        None,
+        "health",
+        f"projects/cw-prod/traces/{TRACE_ID}",
+    )
