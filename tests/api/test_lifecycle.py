@@ -4,7 +4,9 @@ import datetime as dt
 
 import requests
 
+from shared.log_events import LogEvent
 from tests.api.flow import create_job, dispatch, dispatched, finish_on_gpu, job, token_of, webhook
+from tests.log_lines import LogLines
 
 
 def balance(api, user):
@@ -115,6 +117,21 @@ def test_forged_webhooks_change_nothing(api, services, runpod, make_user):
     assert job(api, user, job_id)["status"] == before["status"] == "dispatched"
     assert job(api, user, other_id)["status"] == "dispatched"
     assert balance(api, user)["reserved"] == 2
+
+
+def test_refused_runpod_webhooks_log_their_rejection(api, services, runpod, make_user):
+    user = make_user(credits=2)
+    _, run = dispatched(api, services, runpod, user)
+    _, other_run = dispatched(api, services, runpod, user)
+    with LogLines() as logs:
+        assert webhook(api, run, token="forged.token.value").status_code == 401
+        assert webhook(api, run, token=token_of(other_run)).status_code == 403
+        assert webhook(api, run).status_code == 200
+    rejected = [line for line in logs.lines if line.get("event") == LogEvent.WEBHOOK_REJECTED]
+    assert [(line["source"], line["code"]) for line in rejected] == [
+        ("runpod", "unauthenticated"),
+        ("runpod", "forbidden"),
+    ]
 
 
 def test_cancel_refunds_and_stops_the_gpu(api, services, runpod, make_user):

@@ -5,7 +5,9 @@ import threading
 
 from shared.adapters import firestore_db
 from shared.domain.payments import add_month
+from shared.log_events import LogEvent
 from tests.api.payment_flow import deliver, event_of
+from tests.log_lines import LogLines
 
 
 def balance(api, user) -> dict:
@@ -194,13 +196,17 @@ def test_unverifiable_webhooks_are_refused_and_change_nothing(api, services, mak
     executed, _ = truelayer.pay(subscribe(api, user)["redirectUrl"])
     tampered = executed.body.replace(b'"payment_executed"', b'"payment_settled"')
     signed_for_elsewhere = truelayer.standin.sign_webhook(executed.body, "/api/webhooks/other")
-    for answer in (
-        deliver(api, executed, body=tampered),
-        deliver(api, executed, headers={"Content-Type": "application/json"}),
-        deliver(api, executed, headers={"Tl-Signature": "not-a-jws"}),
-        deliver(api, executed, headers=signed_for_elsewhere),
-    ):
+    with LogLines() as logs:
+        answers = [
+            deliver(api, executed, body=tampered),
+            deliver(api, executed, headers={"Content-Type": "application/json"}),
+            deliver(api, executed, headers={"Tl-Signature": "not-a-jws"}),
+            deliver(api, executed, headers=signed_for_elsewhere),
+        ]
+    for answer in answers:
         assert answer.status_code == 401 and answer.json["error"]["code"] == "unauthenticated"
+    rejected = [line for line in logs.lines if line.get("event") == LogEvent.WEBHOOK_REJECTED]
+    assert [line["source"] for line in rejected] == ["truelayer"] * 4
     assert list(firestore_db.webhook_events(services.db).stream()) == []
     assert balance(api, user)["credits"] == 0
 
