@@ -28,6 +28,16 @@ PORTS = settings.TEST_EMULATOR_PORTS
 LOG_DIR = settings.RUN_DIR / "test"
 
 
+@pytest.fixture(autouse=True)
+def fresh_log_context():
+    """Each test logs as one request does: the ids a service binds outside a request (a test calling it
+    directly) don't stay on the lines of the tests after it."""
+    from shared.log import request_scope
+
+    with request_scope({}):
+        yield
+
+
 @dataclass(frozen=True)
 class Emulators:
     firestore_host: str  # 127.0.0.1:8185, as FIRESTORE_EMULATOR_HOST
