@@ -1,10 +1,16 @@
-// One Firebase app for the page: Auth for sign-in, and Firestore only to listen to the user's own job
-// documents. Firestore is most of the SDK's weight, so it loads when the first job page opens.
+// One Firebase app for the page: Auth for sign-in, and Firestore only to listen to the signed-in user's own
+// documents (users/{uid} for the balance, jobs/{jobId} on a job page). Firestore is most of the SDK's
+// weight, so it loads in its own chunk once someone has signed in, not with the sign-in page.
 import { initializeApp, type FirebaseApp } from "firebase/app";
 import { connectAuthEmulator, getAuth, type Auth } from "firebase/auth";
 import type { AppConfig } from "./config";
 
 export type Unsubscribe = () => void;
+
+/** A Firestore Timestamp as the documents hold one. */
+export interface TimestampLike {
+  toDate(): Date;
+}
 
 /** Live reads of single documents the rules let the user see. */
 export interface LiveDocuments {

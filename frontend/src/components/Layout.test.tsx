@@ -1,15 +1,15 @@
 import { screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
-import type { FirebaseHandles } from "../firebase";
 import type { JobLimits } from "../api/types";
-import { balance, fakeApi, LIMITS, renderWithServices, signedIn } from "../test/fakes";
+import { balance, fakeApi, fakeFirebase, FakeLiveDocuments, LIMITS, renderWithServices, signedIn } from "../test/fakes";
 import { Layout } from "./Layout";
 
 const signOut = vi.hoisted(() => vi.fn(async () => {}));
 vi.mock("firebase/auth", () => ({ signOut }));
 
-const firebase = { auth: { name: "fake-auth" } } as unknown as FirebaseHandles;
+const live = new FakeLiveDocuments();
+const firebase = fakeFirebase(live);
 
 function open(admin = false, limits: JobLimits | null = LIMITS) {
   const api = fakeApi({ balance: () => Promise.resolve(balance({ credits: 12 })) });
@@ -22,6 +22,15 @@ describe("Layout", () => {
     expect(await screen.findByTestId("credit-pill")).toHaveTextContent("12 credits");
     expect(screen.getByTestId("credit-pill")).toHaveAttribute("href", "/account");
     expect(screen.getByText("ada@example.com")).toBeInTheDocument();
+  });
+
+  it("moves the badge when the user's document changes, with no new API read", async () => {
+    const { api } = open();
+    expect(await screen.findByTestId("credit-pill")).toHaveTextContent("12 credits");
+    await vi.waitFor(() => expect(live.watching()).toContain("users/user-1"));
+    live.push("users/user-1", { credits: 17, reserved: 1, activeJobs: 1 }); // an admin's grant lands
+    expect(screen.getByTestId("credit-pill")).toHaveTextContent("17 credits");
+    expect(api.balance).toHaveBeenCalledTimes(1);
   });
 
   it("shows the Admin link to admins only", () => {

@@ -44,21 +44,71 @@ describe("JobStatusPanel", () => {
 
   it("says a canceled job was refunded", () => {
     render(<JobStatusPanel job={job({ status: "canceled", creditsRefunded: 1 })} />);
-    expect(screen.getByRole("status")).toHaveTextContent("Canceled. 1 credit refunded.");
+    expect(screen.getByTestId("job-status")).toHaveTextContent("Canceled. 1 credit refunded.");
   });
 
   it("says an expired video was deleted and how long videos are kept, from the job limits", () => {
     render(<KnownJobLimits limits={{ ...LIMITS, videoTtlHours: 48 }}><JobStatusPanel job={job({ status: "expired" })} /></KnownJobLimits>);
-    expect(screen.getByRole("status")).toHaveTextContent(/^This video expired and was deleted; videos are kept for 48 hours\.$/);
+    expect(screen.getByTestId("job-status")).toHaveTextContent(/^This video expired and was deleted; videos are kept for 48 hours\.$/);
   });
 
   it("leaves the hours out while the limits are unknown", () => {
     render(<JobStatusPanel job={job({ status: "expired" })} />);
-    expect(screen.getByRole("status")).toHaveTextContent(/^This video expired and was deleted\.$/);
+    expect(screen.getByTestId("job-status")).toHaveTextContent(/^This video expired and was deleted\.$/);
   });
 
-  it("shows nothing for a finished job (the player takes over)", () => {
+  it("shows no panel for a finished job (the player takes over), only the announcement", () => {
     const { container } = render(<JobStatusPanel job={job({ status: "done", progress: 1 })} />);
-    expect(container).toBeEmptyDOMElement();
+    expect(screen.queryByTestId("job-status")).not.toBeInTheDocument();
+    expect(container).toHaveTextContent(/^Done: your video is ready\.$/);
+  });
+
+  it("says a retried render is back in the queue at no extra charge", () => {
+    render(<JobStatusPanel job={job({ status: "queued", stage: "retrying", queuePosition: 1 })} />);
+    expect(screen.getByTestId("job-status")).toHaveTextContent(
+      /^Retrying: the GPU lost this render, so it runs again at no extra charge — position 1 in the queue\.$/,
+    );
+    expect(screen.getByTestId("job-announcement")).toHaveTextContent("The GPU lost the render; it is queued to run again.");
+  });
+});
+
+describe("JobStatusPanel's live region", () => {
+  const region = () => screen.getByTestId("job-announcement");
+
+  it("is one polite status region that announces moves of status and stage, not progress", () => {
+    const { rerender } = render(<JobStatusPanel job={job({ status: "queued", queuePosition: 2 })} />);
+    const first = region();
+    expect(first).toHaveAttribute("role", "status");
+    expect(first).toHaveAttribute("aria-live", "polite");
+    expect(first).toHaveTextContent(/^Queued\.$/);
+    rerender(<JobStatusPanel job={job({ status: "queued", queuePosition: 1 })} />);
+    expect(first).toHaveTextContent(/^Queued\.$/); // a queue position is not announced
+
+    // What a screen reader hears: the region's text after each change that touched it.
+    const observer = new MutationObserver(() => {});
+    observer.observe(first, { childList: true, characterData: true, subtree: true });
+    const heard: string[] = [];
+    const steps = [
+      job({ status: "running", stage: "loading", progress: 0.05 }),
+      job({ status: "running", stage: "denoising", progress: 0.2 }),
+      job({ status: "running", stage: "denoising", progress: 0.4, etaSec: 30 }),
+      job({ status: "running", stage: "denoising", progress: 0.6, etaSec: 20 }),
+      job({ status: "done", stage: "done", progress: 1 }),
+    ];
+    for (const step of steps) {
+      rerender(<JobStatusPanel job={step} />);
+      expect(region()).toBe(first); // the same element throughout, so screen readers follow it
+      if (observer.takeRecords().length > 0) heard.push(first.textContent ?? "");
+    }
+    observer.disconnect();
+    expect(heard).toEqual(["Loading the model.", "Rendering frames.", "Done: your video is ready."]);
+  });
+
+  it("announces a failure with its refund, and a cancel", () => {
+    const { rerender } = render(<JobStatusPanel job={job({ status: "running", stage: "denoising" })} />);
+    rerender(<JobStatusPanel job={job({ status: "failed", creditsRefunded: 2 })} />);
+    expect(region()).toHaveTextContent(/^The render failed; 2 credits refunded\.$/);
+    rerender(<JobStatusPanel job={job({ status: "canceled", creditsRefunded: 1 })} />);
+    expect(region()).toHaveTextContent(/^Canceled\.$/);
   });
 });

@@ -2,10 +2,7 @@
 // wrote; the view adds what only the API knows (signed video URLs, queue position).
 import type { Job, JobError, JobStatus } from "../api/types";
 import { UNFINISHED } from "../api/types";
-
-interface TimestampLike {
-  toDate(): Date;
-}
+import type { TimestampLike } from "../firebase";
 
 export interface JobDocument {
   status?: JobStatus;

@@ -1,6 +1,6 @@
 import { screen } from "@testing-library/react";
 import { describe, expect, it, vi } from "vitest";
-import { balance, fakeApi, listing, renderWithServices } from "../test/fakes";
+import { balance, fakeApi, fakeFirebase, FakeLiveDocuments, listing, renderWithServices, timestamp } from "../test/fakes";
 import { AccountPage } from "./AccountPage";
 
 describe("AccountPage", () => {
@@ -17,6 +17,19 @@ describe("AccountPage", () => {
     expect(screen.getByText("ada@example.com")).toBeInTheDocument();
     expect(await screen.findByRole("button", { name: "Your plan" })).toBeDisabled();
     expect(await screen.findByText("Plan credits")).toBeInTheDocument();
+  });
+
+  it("follows the balance, the reservation and the plan live, and reloads the history when they move", async () => {
+    const live = new FakeLiveDocuments();
+    const { api } = renderWithServices(<AccountPage />, { route: "/account", services: { firebase: fakeFirebase(live) } });
+    expect(await screen.findByTestId("account-credits")).toHaveTextContent("10");
+    await vi.waitFor(() => expect(live.watching()).toEqual(["users/user-1"]));
+    await vi.waitFor(() => expect(api.ledger).toHaveBeenCalledTimes(2)); // with no balance yet, then with the first
+    live.push("users/user-1", { credits: 260, reserved: 3, plan: "creator", renewsAt: timestamp("2026-05-01T00:00:00Z") });
+    expect(screen.getByTestId("account-credits")).toHaveTextContent("260");
+    expect(screen.getByText("3 credits reserved")).toBeInTheDocument();
+    expect(screen.getByText("Plan").closest(".stat")).toHaveTextContent(/^PlanCreatorRenews /);
+    await vi.waitFor(() => expect(api.ledger).toHaveBeenCalledTimes(3));
   });
 
   it("reads the balance again when the page opens", async () => {

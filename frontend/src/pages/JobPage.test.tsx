@@ -17,6 +17,7 @@ const live = {
 };
 const liveDocuments: LiveDocuments = {
   watch: (collection, id, onData, onError) => {
+    if (collection !== "jobs") return () => {}; // the balance's users/{uid} listener is not under test here
     live.watched = `${collection}/${id}`;
     live.next = onData;
     live.fail = onError;
@@ -76,15 +77,17 @@ describe("JobPage", () => {
   it("moves with the live document and fetches the API view when the status changes", async () => {
     const { api, state } = serverWith(job({ status: "queued" }));
     open(api);
-    await screen.findByText(/^Queued —|^Queued\./);
+    expect(await screen.findByTestId("job-status")).toHaveTextContent(/^Queued( —|\.)/);
     state.view = job({ status: "running", stage: "denoising", progress: 0.3 });
     push({ status: "running", stage: "denoising", progress: 0.3, etaSec: 40 });
     expect(screen.getByText("Live")).toBeInTheDocument();
     expect(await screen.findByText(/Rendering frames · 30%/)).toBeInTheDocument();
+    expect(screen.getByTestId("job-announcement")).toHaveTextContent(/^Rendering frames\.$/);
     await vi.waitFor(() => expect(api.job).toHaveBeenCalledTimes(2));
 
     push({ progress: 0.75, stage: "decoding" });
     expect(screen.getByText(/Decoding frames · 75%/)).toBeInTheDocument();
+    expect(screen.getByTestId("job-announcement")).toHaveTextContent(/^Decoding frames\.$/);
     expect(api.job).toHaveBeenCalledTimes(2); // progress alone needs no new view
   });
 

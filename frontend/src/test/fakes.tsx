@@ -1,6 +1,7 @@
-// Shared fixtures for component tests: API answers shaped like the real ones, a fake API object and a
-// render helper that hands both to the component tree through TestServicesProvider.
-import { render, type RenderResult } from "@testing-library/react";
+// Shared fixtures for component tests: API answers shaped like the real ones, a fake API object, live
+// Firestore documents a test pushes snapshots into, and a render helper that hands them to the component
+// tree through TestServicesProvider.
+import { act, render, type RenderResult } from "@testing-library/react";
 import type { User } from "firebase/auth";
 import type { ReactElement, ReactNode } from "react";
 import { MemoryRouter, Route, Routes, useLocation } from "react-router-dom";
@@ -10,6 +11,7 @@ import type { Balance, Job, JobLimits, PlanListing } from "../api/types";
 import { CreditsProvider } from "../app/credits";
 import { KnownJobLimits } from "../app/limits";
 import { TestServicesProvider, type Services, type Session } from "../app/services";
+import type { FirebaseHandles, LiveDocuments } from "../firebase";
 
 // The API's answers under its default settings: its three plans, prices at the default rate of 0.80 minor
 // units per US cent, its job limits and its wording.
@@ -108,6 +110,51 @@ export function fakeApi(overrides: Partial<{ [K in keyof ApiMethods]: ApiMethods
   return api as unknown as FakeApi;
 }
 
+type Listener = { onData: (data: Record<string, unknown> | null) => void; onError: (error: Error) => void };
+
+/** Live documents by path ("users/user-1"): a test sees what is watched and pushes snapshots or errors. */
+export class FakeLiveDocuments implements LiveDocuments {
+  private listeners = new Map<string, Listener>();
+  readonly stopped: string[] = [];
+
+  watch(collection: string, id: string, onData: Listener["onData"], onError: Listener["onError"]) {
+    const path = `${collection}/${id}`;
+    const listener = { onData, onError };
+    this.listeners.set(path, listener);
+    return () => {
+      if (this.listeners.get(path) === listener) this.listeners.delete(path);
+      this.stopped.push(path);
+    };
+  }
+
+  watching(): string[] {
+    return [...this.listeners.keys()];
+  }
+
+  push(path: string, data: Record<string, unknown> | null): void {
+    const listener = this.listeners.get(path);
+    if (!listener) throw new Error(`nothing watches ${path}; watched: ${this.watching().join(", ")}`);
+    act(() => listener.onData(data));
+  }
+
+  fail(path: string, error = new Error("Missing or insufficient permissions.")): void {
+    const listener = this.listeners.get(path);
+    if (!listener) throw new Error(`nothing watches ${path}`);
+    act(() => listener.onError(error));
+  }
+}
+
+/** Firebase as far as components use it; without `live`, Firestore never finishes loading. */
+export function fakeFirebase(live?: LiveDocuments): FirebaseHandles {
+  const liveDocuments = () => (live ? Promise.resolve(live) : new Promise<LiveDocuments>(() => {}));
+  return { auth: { name: "fake-auth" }, liveDocuments } as unknown as FirebaseHandles;
+}
+
+/** A Firestore Timestamp in a pushed document. */
+export function timestamp(iso: string) {
+  return { toDate: () => new Date(iso) };
+}
+
 /** A signed-in Firebase user as far as the app reads one; hand in `getIdToken` to watch the token requests. */
 export function fakeUser(getIdToken = vi.fn<User["getIdToken"]>(() => Promise.resolve("token"))): User {
   return { uid: "user-1", email: "ada@example.com", getIdToken } as unknown as User;
@@ -142,6 +189,7 @@ export function renderWithServices(ui: ReactElement, options: RenderOptions = {}
   const session = options.session ?? signedIn();
   const route = options.route ?? "/";
   const path = options.path ?? route.split("?")[0];
+  const services = { api: api as unknown as ApiClient, firebase: fakeFirebase(), ...options.services };
   const wrap = (element: ReactNode) => {
     const tree = (
       <MemoryRouter initialEntries={[route]}>
@@ -153,7 +201,7 @@ export function renderWithServices(ui: ReactElement, options: RenderOptions = {}
     );
     const limited = <KnownJobLimits limits={options.limits === undefined ? LIMITS : options.limits}>{tree}</KnownJobLimits>;
     return (
-      <TestServicesProvider services={{ api: api as unknown as ApiClient, ...options.services }} session={session}>
+      <TestServicesProvider services={services} session={session}>
         {options.credits === false ? limited : <CreditsProvider>{limited}</CreditsProvider>}
       </TestServicesProvider>
     );
