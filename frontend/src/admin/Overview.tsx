@@ -1,6 +1,6 @@
-import { money } from "../format";
+import { money, plural } from "../format";
 import { JobsChart } from "./JobsChart";
-import type { AdminOverview } from "./types";
+import type { AdminOverview, RecentJobStats } from "./types";
 
 export function Overview({ data }: { data: AdminOverview }) {
   const statuses = Object.entries(data.jobsByStatus);
@@ -12,6 +12,7 @@ export function Overview({ data }: { data: AdminOverview }) {
         <Stat label="Credits burned" value={String(data.creditsBurned)} />
         <Stat label="GPU time" value={`${data.gpuSeconds.toFixed(0)} s`} note={`≈ $${data.gpuCostUsd.toFixed(2)}`} />
       </div>
+      <LastDay stats={data.last24h} />
       <div className="panel">
         <h2>Jobs by status</h2>
         <ul className="status-totals" data-testid="jobs-by-status">
@@ -42,6 +43,28 @@ export function Overview({ data }: { data: AdminOverview }) {
         </div>
       </div>
     </>
+  );
+}
+
+const seconds = (value: number | null) => (value === null ? "—" : `${value.toFixed(1)} s`);
+
+/** The jobs created in the last 24 hours: how many succeeded, how long renders and queue waits took. */
+function LastDay({ stats }: { stats: RecentJobStats }) {
+  const rate = stats.successRate === null ? "—" : `${(stats.successRate * 100).toFixed(1)}%`;
+  return (
+    <div className="panel" data-testid="last-24h">
+      <h2>Last 24 hours</h2>
+      <p className="muted small">
+        {stats.capped ? `The newest ${plural(stats.jobs, "job")} created` : `${plural(stats.jobs, "job")} created`}
+        {`, ${stats.finished} finished (canceled ones aside).`}
+      </p>
+      <div className="stats-row">
+        <Stat label="Success rate" value={rate} note="done or expired, of finished" />
+        <Stat label="Render time p50" value={seconds(stats.renderSecP50)} note={`p95 ${seconds(stats.renderSecP95)}`} />
+        <Stat label="Queue wait p50" value={seconds(stats.queueWaitSecP50)} note={`p95 ${seconds(stats.queueWaitSecP95)}`} />
+        <Stat label="Retries" value={String(stats.retries)} note="lost renders run again" />
+      </div>
+    </div>
   );
 }
 

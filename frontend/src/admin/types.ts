@@ -9,6 +9,8 @@ export type DayCount = Schemas["DayCount"];
 export type PlanEconomics = Schemas["RevenueRow"];
 export type AdminOverview = Omit<Schemas["AdminOverview"], "jobsByStatus"> & { jobsByStatus: Record<JobStatus, number> };
 export type AdminUser = Schemas["AdminUser"];
+/** GET /api/admin/overview → last24h: the jobs created in the last 24 hours (the newest, when `capped`). */
+export type RecentJobStats = Schemas["RecentJobStats"];
 
 export interface AdminJobsQuery {
   status?: JobStatus | "";

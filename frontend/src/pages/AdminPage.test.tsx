@@ -61,6 +61,31 @@ describe("AdminPage", () => {
     expect(api.adminModeration).toHaveBeenCalledWith(null);
   });
 
+  it("shows the last 24 hours: success rate, render time and queue wait percentiles, retries", async () => {
+    renderWithServices(<AdminPage />, { api: fakeApi({ adminOverview: () => Promise.resolve(overview) }), session: signedIn({ admin: true }), credits: false });
+    const panel = await screen.findByTestId("last-24h");
+    expect(within(panel).getByRole("heading", { name: "Last 24 hours" })).toBeInTheDocument();
+    expect(panel).toHaveTextContent("41 jobs created, 37 finished (canceled ones aside).");
+    const stat = (label: string) => within(panel).getByText(label).closest(".stat");
+    expect(stat("Success rate")).toHaveTextContent(/^Success rate97\.3%/);
+    expect(stat("Render time p50")).toHaveTextContent(/^Render time p5048\.2 sp95 131\.5 s$/);
+    expect(stat("Queue wait p50")).toHaveTextContent(/^Queue wait p503\.1 sp95 64\.0 s$/);
+    expect(stat("Retries")).toHaveTextContent(/^Retries2/);
+  });
+
+  it("shows dashes for a quiet day and says when only the newest jobs were read", async () => {
+    const quiet = {
+      ...overview,
+      last24h: { jobs: 5000, finished: 0, successRate: null, renderSecP50: null, renderSecP95: null,
+        queueWaitSecP50: null, queueWaitSecP95: null, retries: 0, capped: true },
+    };
+    renderWithServices(<AdminPage />, { api: fakeApi({ adminOverview: () => Promise.resolve(quiet) }), session: signedIn({ admin: true }), credits: false });
+    const panel = await screen.findByTestId("last-24h");
+    expect(panel).toHaveTextContent("The newest 5000 jobs created, 0 finished");
+    expect(within(panel).getByText("Success rate").closest(".stat")).toHaveTextContent(/^Success rate—/);
+    expect(within(panel).getByText("Render time p50").closest(".stat")).toHaveTextContent(/^Render time p50—p95 —$/);
+  });
+
   it("reads the totals again on Refresh", async () => {
     const api = fakeApi({ adminOverview: () => Promise.resolve(overview) });
     renderWithServices(<AdminPage />, { api, session: signedIn({ admin: true }), credits: false });
