@@ -38,8 +38,7 @@ test("sign up, get credits from an admin, make a 5 s clip, play and download it"
   await screenshot(adminPage, "05-admin");
   await adminContext.close();
 
-  // 3. The creator sees the credits and makes a 5 s clip.
-  await page.reload();
+  // 3. The creator sees the credits arrive on the open page, with no reload, and makes a 5 s clip.
   await expect(page.getByTestId("credit-pill")).toHaveText("5 credits");
   await screenshot(page, "02-dashboard-empty");
   await page.getByRole("link", { name: "New video" }).click();
