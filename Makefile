@@ -20,6 +20,7 @@ CHECKOV_STAMP := $(CHECKOV_VENV)/.installed-$(CHECKOV_VERSION)
 
 help:
 	@echo "make run    start the local stack (web app + API on http://127.0.0.1:8080); Ctrl-C stops it"
+	@echo "make run KEEP=1   the same, keeping the emulators' data (users, documents, objects) in .run/keep/"
 	@echo "make test   run every test suite (.ci/run calls this)"
 	@echo "make install   only install what is missing (.venv, frontend/node_modules)"
 	@echo "make web       build the web app into frontend/dist (make run and make test do it when needed)"
@@ -29,8 +30,9 @@ help:
 	@echo "make test-fuzz   only schemathesis: the API on the test emulators against its OpenAPI document"
 	@echo "make bundle    stage each function's source into build/functions/ for terraform apply"
 
+# KEEP=1: the emulators' data is saved in .run/keep/ as the stack stops and loaded at the next start.
 run: install web
-	$(PY) -m shared.local.stack
+	$(PY) -m shared.local.stack $(if $(filter 1,$(KEEP)),--keep)
 
 # The Python static checks first (ruff, mypy), then the fast tier (the rules and services over the in-memory
 # store, seconds), then the Terraform checks (seconds, no ports). Then two pytest processes: the worker suite

@@ -5,6 +5,7 @@
 - S3: moto's server, with the outputs bucket created.
 
 Every `start_*` refuses a port that is already taken (PortInUseError) and returns once the service answers.
+Firestore and Auth can start from the data a previous run kept (shared/local/keep.py).
 """
 
 import argparse
@@ -88,9 +89,13 @@ def start_firestore(
     rules: Path = settings.RULES_PATH,
     log_dir: Path = settings.RUN_DIR,
     timeout_s: float = 60,
+    seed_from: Path | None = None,
 ) -> ManagedProcess:
+    """`seed_from`: the metadata file of an export (KeptData.firestore_seed) to load at start."""
     ensure_port_free("Firestore emulator", host, port)
     argv = [str(firestore_launcher()), "start", f"--host={host}", f"--port={port}", f"--rules={rules}"]
+    if seed_from is not None:
+        argv.append(f"--seed_from_export={seed_from}")
     process = spawn("Firestore emulator", argv, url=f"{host}:{port}", log_path=log_dir / f"firestore-{port}.log")
     wait_ready(process, lambda: firestore_ready(process.url), timeout_s)
     return process
@@ -122,7 +127,9 @@ def start_auth(
     host: str = settings.HOST,
     log_dir: Path = settings.RUN_DIR,
     timeout_s: float = 120,
+    data_dir: Path | None = None,
 ) -> ManagedProcess:
+    """With `data_dir`, the accounts exported there by the last run are imported, and exported again on SIGTERM."""
     ensure_port_free("Auth emulator", host, port)
     workdir = log_dir / f"auth-{port}"
     config = write_firebase_config(workdir / "firebase.json", host=host, port=port)
@@ -136,6 +143,10 @@ def start_auth(
         "--config",
         str(config),
     ]
+    if data_dir is not None:
+        if (data_dir / "firebase-export-metadata.json").is_file():
+            argv += ["--import", str(data_dir)]
+        argv += ["--export-on-exit", str(data_dir)]
     # Own TMPDIR: firebase-tools writes a per-project hub locator file there, shared by every instance.
     env = {**os.environ, "TMPDIR": str(workdir), "CI": "true"}
     process = spawn(

@@ -6,6 +6,7 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 RUN_DIR = REPO_ROOT / ".run"  # logs and generated config; ignored by git
+KEEP_DIR = RUN_DIR / "keep"  # the emulators' data that `make run KEEP=1` keeps between runs
 RULES_PATH = REPO_ROOT / "firestore_rules" / "firestore.rules"
 FRONTEND_DIST = REPO_ROOT / "frontend" / "dist"
 

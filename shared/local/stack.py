@@ -1,13 +1,17 @@
-"""The local stack that `make run` starts: `python -m shared.local.stack`.
+"""The local stack that `make run` starts: `python -m shared.local.stack [--keep [DIR]]`.
 
 Starts the Firestore emulator, the Auth emulator, moto's S3 server (with the bucket), the local GPU runner
 (a supervised child process, restarted if it dies) and the API router on http://127.0.0.1:8080, then
-calls the sweep every 30 s. Ctrl-C stops everything it started. Logs of the children go to .run/.
+calls the sweep every 30 s. Logs of the children go to .run/.
+
+Ctrl-C, SIGTERM or SIGHUP stops everything it started, once: a signal that arrives while it stops (make
+forwards SIGTERM to it, so a kill of make's process group arrives twice) neither restarts nor cuts short the
+shutdown. With --keep, the emulators' data is saved as it stops and loaded at the next start (shared/local/keep.py).
 """
 
+import argparse
 import logging
 import os
-import signal
 import sys
 import threading
 import time
@@ -17,81 +21,14 @@ from pathlib import Path
 import requests
 
 from shared.local import settings
-from shared.local.processes import ManagedProcess, StackError, ensure_port_free, http_ok, spawn, wait_ready
+from shared.local.gpu_supervisor import SupervisedGpuRunner
+from shared.local.keep import KeptData
+from shared.local.processes import CHILDREN, ManagedProcess, StackError, ensure_port_free, http_ok, spawn, wait_ready
+from shared.local.stop_request import StopRequest
 
 log = logging.getLogger("cineweave.stack")
 
 SWEEP_EVERY_S = 30
-
-
-class SupervisedGpuRunner:
-    """Runs `python -m shared.local.gpu_runner` and starts it again whenever it exits unexpectedly."""
-
-    def __init__(self, port: int, env: dict[str, str], log_path: Path = settings.RUN_DIR / "gpu-runner.log"):
-        self.port = port
-        self.env = env
-        self.url = f"http://{settings.HOST}:{port}/v2"
-        self.log_path = log_path
-        self.process: ManagedProcess | None = None
-        self._stopping = threading.Event()
-        self._watcher = threading.Thread(target=self._watch, name="gpu-runner-supervisor", daemon=True)
-
-    def start(self) -> None:
-        self._spawn()
-        self._watcher.start()
-
-    def stop(self) -> None:
-        self._stopping.set()
-        if self.process is not None:
-            self.process.stop()
-
-    def _ready(self) -> bool:
-        try:
-            return requests.get(f"{self.url}/local/health", headers={"Authorization": "Bearer local"}, timeout=2).ok
-        except requests.RequestException:
-            return False
-
-    def _spawn(self) -> None:
-        argv = [sys.executable, "-m", "shared.local.gpu_runner", "--host", settings.HOST, "--port", str(self.port)]
-        # Appended to, so that a restart keeps the log of the run that died.
-        process = spawn(
-            "GPU runner",
-            argv,
-            url=self.url,
-            log_path=self.log_path,
-            env=self.env,
-            cwd=settings.REPO_ROOT,
-            append_log=True,
-        )
-        try:
-            wait_ready(process, self._ready, timeout_s=30)
-        finally:
-            self.process = process  # only once it answers (or has failed), so that stop() sees it
-        if self._stopping.is_set():  # stopped while this one was starting
-            process.stop()
-
-    def _watch(self) -> None:
-        delay_s = 1.0
-        while not self._stopping.wait(1.0):
-            process = self.process  # start() has set it before this thread starts
-            if process is None or process.running():
-                continue
-            started_at = time.monotonic()
-            log.warning(
-                "GPU runner exited with code %s; restarting it in %.0f s (log: %s)",
-                process.popen.returncode,
-                delay_s,
-                self.log_path,
-            )
-            if self._stopping.wait(delay_s):
-                return
-            try:
-                self._spawn()
-                log.info("GPU runner restarted at %s", self.url)
-            except StackError as exc:
-                log.error("GPU runner restart failed: %s", exc)
-            # Back off while it keeps dying straight away.
-            delay_s = min(delay_s * 2, 30.0) if time.monotonic() - started_at < 10 else 1.0
 
 
 def sweep_forever(api_base: str, secret: str, stop: threading.Event, every_s: float = SWEEP_EVERY_S) -> None:
@@ -152,13 +89,14 @@ def start_moderation_standin(api: str, port: int) -> ManagedProcess:
     return process
 
 
-def _start_emulators(env: dict[str, str]) -> list[ManagedProcess]:
+def _start_emulators(env: dict[str, str], keep: KeptData | None) -> list[ManagedProcess]:
     from shared.local.emulators import start_auth, start_firestore, start_s3
 
     ports = settings.DEV_EMULATOR_PORTS
+    seed = keep.firestore_seed() if keep else None
     starters = {
-        "Firestore emulator": lambda: start_firestore(ports.firestore),
-        "Auth emulator": lambda: start_auth(ports.auth),
+        "Firestore emulator": lambda: start_firestore(ports.firestore, seed_from=seed),
+        "Auth emulator": lambda: start_auth(ports.auth, data_dir=keep.auth_dir if keep else None),
         "S3 server (moto)": lambda: start_s3(ports.s3),
     }
     started, errors = [], []
@@ -176,6 +114,11 @@ def _start_emulators(env: dict[str, str]) -> list[ManagedProcess]:
         for process in started:
             process.stop()
         raise StackError("\n".join(errors))
+    if keep is not None:
+        restored = keep.restore_bucket(env["S3_ENDPOINT_URL"])
+        log.info(
+            "kept data loaded from %s (Firestore: %s, objects: %d)", keep.root, "yes" if seed else "none", restored
+        )
     return started
 
 
@@ -185,10 +128,11 @@ def _timed(start):
     return process, time.monotonic() - began
 
 
-def _banner(api_base: str, env: dict[str, str], runner: SupervisedGpuRunner) -> str:
+def _banner(api_base: str, env: dict[str, str], runner: SupervisedGpuRunner, keep: KeptData | None) -> str:
     from shared.local.auth_emulator import sign_in_instructions
 
     blocklist = os.environ.get("MODERATION_BLOCKLIST_TERMS") or "(none: set MODERATION_BLOCKLIST_TERMS=a,b)"
+    data = f"kept in {keep.root}/ (saved as the stack stops)" if keep else "a clean start each run (KEEP=1 keeps it)"
     return f"""
 CineWeave is running at {api_base}  (web app at /, API under /api)
   Firestore emulator  {env["FIRESTORE_EMULATOR_HOST"]}
@@ -200,21 +144,60 @@ CineWeave is running at {api_base}  (web app at /, API under /api)
   Cloud Vision        {env["VISION_API_ENDPOINT"]}  (stand-in: [[flag:adult]] in an image's bytes is refused)
   blocklist           {blocklist}
   logs                {settings.RUN_DIR}/
+  data                {data}
 
 {sign_in_instructions(env["FIREBASE_AUTH_EMULATOR_HOST"], api_base)}
 
-Ctrl-C stops everything.
+Ctrl-C (or SIGTERM) stops everything.
 """
 
 
-def _interrupt(*_) -> None:
-    raise KeyboardInterrupt
+def _shut_down(
+    server, runner: SupervisedGpuRunner, stop_sweeps: threading.Event, keep: KeptData | None, env: dict[str, str]
+) -> None:
+    """Stop everything the stack started, in an order that leaves no work behind: the local queue first (its
+    waiting retries end; the next run's sweep sends the jobs again), then the API server, then the children,
+    all at once, once the kept data is saved."""
+    from shared.adapters.queue import LocalQueue
+
+    LocalQueue.stop_deliveries()
+    stop_sweeps.set()
+    runner.stopping.set()
+    if server is not None:
+        server.server_close()
+    if keep is not None:
+        _save(keep, env)
+    CHILDREN.stop_all()
 
 
-def main() -> int:
+def _save(keep: KeptData, env: dict[str, str]) -> None:
+    try:
+        keep.save_firestore(env["FIRESTORE_EMULATOR_HOST"])
+        objects = keep.save_bucket(env["S3_ENDPOINT_URL"])
+        log.info("kept data saved to %s (objects: %d); the Auth emulator saves its own as it stops", keep.root, objects)
+    except Exception as exc:  # the stop goes on: what the last run saved stays
+        log.error("saving the kept data to %s failed: %s", keep.root, exc)
+
+
+def _arguments(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description="Run the local stack until Ctrl-C.")
+    parser.add_argument(
+        "--keep",
+        nargs="?",
+        const=settings.KEEP_DIR,
+        type=Path,
+        metavar="DIR",
+        help=f"keep the emulators' data between runs, in DIR (default {settings.KEEP_DIR})",
+    )
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _arguments(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     env = settings.local_env()
     os.environ.update(env)  # before anything reads the domain's configuration
+    keep = KeptData(args.keep.resolve()) if args.keep else None
     ports = settings.DEV_EMULATOR_PORTS
     pieces = [
         ("Firestore emulator", ports.firestore),
@@ -226,53 +209,60 @@ def main() -> int:
         ("Cloud Vision stand-in", settings.DEV_VISION_PORT),
         ("API router", settings.DEV_API_PORT),
     ]
-    signal.signal(signal.SIGTERM, _interrupt)  # `kill` ends the stack the way Ctrl-C does
+    stop = StopRequest()
+    stop.install()
 
     stop_sweeps = threading.Event()
-    emulators: list[ManagedProcess] = []
     runner = SupervisedGpuRunner(settings.DEV_GPU_RUNNER_PORT, env={**os.environ})
-    server = None
+    server, emulators_up, code = None, False, 0
     try:
         for name, port in pieces:  # all at once, before starting anything
             ensure_port_free(name, settings.HOST, port)
-        emulators = _start_emulators(env)
+        _start_emulators(env, keep)
+        emulators_up = True
         runner.start()
         log.info("GPU runner ready at %s (log: %s)", runner.url, runner.log_path)
-        emulators.append(start_truelayer_standin(settings.DEV_TRUELAYER_PORT, env["PUBLIC_BASE_URL"]))
-        log.info("TrueLayer stand-in ready at %s", emulators[-1].url)
+        truelayer = start_truelayer_standin(settings.DEV_TRUELAYER_PORT, env["PUBLIC_BASE_URL"])
+        log.info("TrueLayer stand-in ready at %s", truelayer.url)
         for api, port in (("language", settings.DEV_LANGUAGE_PORT), ("vision", settings.DEV_VISION_PORT)):
-            emulators.append(start_moderation_standin(api, port))
-            log.info("%s stand-in ready at %s", api, emulators[-1].url)
+            log.info("%s stand-in ready at %s", api, start_moderation_standin(api, port).url)
 
         from werkzeug.serving import make_server
 
         from shared.local.router import LocalRouter
 
         server = make_server(settings.HOST, settings.DEV_API_PORT, LocalRouter(), threaded=True)
+        stop.server = server
         api_base = env["PUBLIC_BASE_URL"]
         threading.Thread(
             target=sweep_forever, args=(api_base, env["INTERNAL_TASK_SECRET"], stop_sweeps), name="sweeper", daemon=True
         ).start()
-        print(_banner(api_base, env, runner), flush=True)
-        server.serve_forever()  # returns on Ctrl-C
-        print("\nstopping the local stack...", flush=True)
-    except KeyboardInterrupt:
-        print("\nstopping the local stack...", flush=True)
+        print(_banner(api_base, env, runner, keep), flush=True)
+        if not stop.requested.is_set():
+            server.serve_forever()  # returns once a signal asks the stack to stop
     except StackError as exc:
-        print(f"\nThe local stack could not start:\n{exc}", file=sys.stderr, flush=True)
-        return 1
+        if not stop.requested.is_set():  # else: a start cut short by the stop
+            print(f"\nThe local stack could not start:\n{exc}", file=sys.stderr, flush=True)
+            code = 1
     finally:
-        # A second Ctrl-C must not leave children behind half-way through the shutdown.
-        signal.signal(signal.SIGINT, lambda *_: print("still stopping, one moment...", flush=True))
-        stop_sweeps.set()
-        if server is not None:
-            server.server_close()
-        runner.stop()
-        for process in reversed(emulators):
-            process.stop()
-    print("stopped.", flush=True)
-    return 0
+        if not stop.requested.is_set():  # not a signal: a failed start, or an error on the way out
+            if code == 0:
+                print("\nstopping the local stack...", flush=True)
+            stop.stop()
+        started = time.monotonic()
+        _shut_down(server, runner, stop_sweeps, keep if emulators_up else None, env)
+        log.info("everything the stack started stopped in %.1f s", time.monotonic() - started)
+    if code == 0:
+        print("stopped.", flush=True)
+    return code
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    exit_code = main()
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # Everything it started has stopped. What may be left are the local queue's threads, still waiting on a request
+    # into the API (a dispatch whose Firestore calls retry against the stopped emulator for up to a minute); the
+    # interpreter would wait for them at exit, and nothing they do matters any more: the jobs stay queued.
+    os._exit(exit_code)

@@ -9,8 +9,9 @@ import requests
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
+from shared.local.gpu_supervisor import SupervisedGpuRunner
 from shared.local.processes import free_port
-from shared.local.stack import SupervisedGpuRunner, sweep_forever
+from shared.local.stack import sweep_forever
 
 
 def test_gpu_runner_that_dies_is_started_again(tmp_path):
