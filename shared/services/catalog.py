@@ -1,8 +1,13 @@
-"""The plan catalog: the plans from `shared.domain.pricing`, seeded into the `plans` collection and priced in
-the settlement currency, the top-up terms, and what a create-job request may ask for."""
+"""The plan catalog: the plans from `shared.domain.pricing`, priced in the settlement currency, the top-up
+terms, and what a create-job request may ask for.
+
+The plans are defined in code, so they are answered from memory. The `plans` collection in Firestore is a
+mirror of them, written once per process on the first listing; nothing reads it back.
+"""
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from google.cloud import firestore
@@ -20,6 +25,9 @@ from shared.domain.contract import (
 )
 from shared.domain.credits import credits_for
 from shared.domain.pricing import CREDIT_POLICY, PLAN_DEFINITIONS, TOPUP_USD_CENTS_PER_CREDIT, Exchange, PlanDefinition
+from shared.log import get_logger
+
+log = get_logger("catalog")
 
 
 def exchange(settings: Settings) -> Exchange:
@@ -54,23 +62,38 @@ def plan_document(plan: PlanDefinition, settings: Settings) -> dict[str, Any]:
 class PlanCatalog:
     def __init__(self, db: firestore.Client, settings: Settings):
         self.db, self.settings = db, settings
+        # Settings do not change in a process, so neither do the priced plans.
+        self._plans = tuple(
+            responses.PlanView(id=plan.id, **plan_document(plan, settings)) for plan in PLAN_DEFINITIONS
+        )
+        self._mirrored = False
+        self._mirroring = threading.Lock()
 
     def seed(self) -> None:
         """Write the plans from code (idempotent: a document that already matches is left alone)."""
-        for plan in PLAN_DEFINITIONS:
-            ref = firestore_db.plans(self.db).document(plan.id)
+        refs = [firestore_db.plans(self.db).document(plan.id) for plan in PLAN_DEFINITIONS]
+        current = {snap.id: snap for snap in self.db.get_all(refs)}  # one round trip for all of them
+        for plan, ref in zip(PLAN_DEFINITIONS, refs, strict=True):
             wanted = plan_document(plan, self.settings)
-            current = ref.get()
-            if not current.exists or current.to_dict() != wanted:
+            snap = current.get(plan.id)
+            if snap is None or not snap.exists or snap.to_dict() != wanted:
                 ref.set(wanted)
 
-    def plans(self) -> list[responses.PlanView]:
-        docs = {doc.id: doc.to_dict() for doc in firestore_db.plans(self.db).stream()}
-        if set(docs) != {plan.id for plan in PLAN_DEFINITIONS}:
+    def mirror_once(self) -> None:
+        """Seed the Firestore mirror the first time this process lists the plans. A failure only logs: the
+        answer does not depend on it, and the next listing tries again. Concurrent first listings do not wait."""
+        if self._mirrored or not self._mirroring.acquire(blocking=False):
+            return
+        try:
             self.seed()
-            docs = {doc.id: doc.to_dict() for doc in firestore_db.plans(self.db).stream()}
-        order = [plan.id for plan in PLAN_DEFINITIONS]
-        return [responses.PlanView(id=plan_id, **docs[plan_id]) for plan_id in order if plan_id in docs]
+            self._mirrored = True
+        except Exception:
+            log.warning("the plans could not be mirrored to Firestore; the next listing tries again", exc_info=True)
+        finally:
+            self._mirroring.release()
+
+    def plans(self) -> list[responses.PlanView]:
+        return [plan.model_copy() for plan in self._plans]
 
     def plan(self, plan_id: str) -> responses.PlanView:
         for plan in self.plans():
@@ -99,6 +122,7 @@ class PlanCatalog:
         return credits * terms.priceMinorPerCredit
 
     def listing(self) -> responses.PlanListing:
+        self.mirror_once()
         return responses.PlanListing(
             plans=self.plans(),
             topup=self.topup_terms(),
