@@ -12,6 +12,7 @@ from google.api_core.exceptions import AlreadyExists
 from google.cloud import firestore
 
 from shared.adapters import firestore_db
+from shared.adapters.waiting_line import WaitingLine
 from shared.domain.clock import utcnow
 from shared.domain.credits import Account, LedgerEntry
 from shared.domain.jobs import QUEUED_STATES, Job, JobStatus
@@ -140,6 +141,7 @@ class FirestoreTransaction:
 class FirestoreStore:
     def __init__(self, db: firestore.Client):
         self.db = db
+        self._waiting_line = WaitingLine(self._front_of_line, self._waiting_before)
 
     def run(self, callback: Callable[[FirestoreTransaction], T]) -> T:
         return firestore_db.run_transaction(self.db, lambda tx: callback(FirestoreTransaction(self.db, tx)))
@@ -218,15 +220,19 @@ class FirestoreStore:
         return [job_from(doc) for doc in docs], next_cursor
 
     def queue_position(self, job: Job) -> int:
+        return self._waiting_line.position(job.created_at)
+
+    def _waiting(self):
         waiting = [status.value for status in QUEUED_STATES]
-        ahead = (
-            firestore_db.jobs(self.db)
-            .where(filter=firestore.FieldFilter("status", "in", waiting))
-            .where(filter=firestore.FieldFilter("createdAt", "<", job.created_at))
-            .count()
-            .get()
-        )
-        return int(ahead[0][0].value) + 1
+        return firestore_db.jobs(self.db).where(filter=firestore.FieldFilter("status", "in", waiting))
+
+    def _front_of_line(self, size: int) -> list[dt.datetime]:
+        query = self._waiting().order_by("createdAt").select(["createdAt"]).limit(size)
+        return [snap.get("createdAt") for snap in query.stream()]
+
+    def _waiting_before(self, created_at: dt.datetime) -> int:
+        ahead = self._waiting().where(filter=firestore.FieldFilter("createdAt", "<", created_at)).count().get()
+        return int(ahead[0][0].value)
 
     def jobs_with_status(self, statuses: Sequence[JobStatus], limit: int) -> list[Job]:
         values = [JobStatus(status).value for status in statuses]
