@@ -10,6 +10,7 @@ from typing import Protocol
 import flask
 import jwt
 
+from shared.adapters.verified_tokens import VerifiedTokens
 from shared.config import Settings
 from shared.domain import errors
 from shared.domain.api_keys import ApiKey, is_api_key
@@ -46,6 +47,7 @@ class UserVerifier:
         import firebase_admin
 
         self._api_keys = api_keys
+        self._verified = VerifiedTokens()
         try:
             self.app = firebase_admin.get_app("cineweave")
         except ValueError:
@@ -54,12 +56,15 @@ class UserVerifier:
     def verify(self, token: str) -> User:
         from firebase_admin import auth
 
-        try:
-            claims = auth.verify_id_token(token, app=self.app)
-        except (auth.ExpiredIdTokenError, auth.RevokedIdTokenError):
-            raise errors.Unauthenticated("Your session has expired; sign in again.") from None
-        except (auth.InvalidIdTokenError, ValueError):
-            raise errors.Unauthenticated("The ID token is not valid.") from None
+        claims = self._verified.get(token)
+        if claims is None:
+            try:
+                claims = auth.verify_id_token(token, app=self.app)
+            except (auth.ExpiredIdTokenError, auth.RevokedIdTokenError):
+                raise errors.Unauthenticated("Your session has expired; sign in again.") from None
+            except (auth.InvalidIdTokenError, ValueError):
+                raise errors.Unauthenticated("The ID token is not valid.") from None
+            self._verified.put(token, claims)
         # The emulator path of firebase-admin skips the expiry check; enforce it everywhere.
         if int(claims.get("exp", 0)) <= time.time():
             raise errors.Unauthenticated("Your session has expired; sign in again.")
