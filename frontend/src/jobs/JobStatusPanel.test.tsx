@@ -70,6 +70,13 @@ describe("JobStatusPanel", () => {
     );
     expect(screen.getByTestId("job-announcement")).toHaveTextContent("The GPU lost the render; it is queued to run again.");
   });
+
+  it("says which attempt a retried render is on, and nothing on the first", () => {
+    const { rerender } = render(<JobStatusPanel job={job({ status: "running", stage: "denoising", progress: 0.5 })} />);
+    expect(screen.getByTestId("job-status")).not.toHaveTextContent("attempt");
+    rerender(<JobStatusPanel job={job({ status: "running", stage: "denoising", progress: 0.5, attempt: 2 })} />);
+    expect(screen.getByTestId("job-status")).toHaveTextContent(/· attempt 2$/);
+  });
 });
 
 describe("JobStatusPanel's live region", () => {

@@ -60,6 +60,7 @@ function StatusDetails({ job }: { job: Job }) {
           <p className="status-line">
             {stageLabel(job.stage) || "Starting"} · {percent}%
             {job.etaSec != null && job.etaSec > 0 ? ` · about ${duration(job.etaSec)} left` : ""}
+            {(job.attempt ?? 1) > 1 ? ` · attempt ${job.attempt}` : ""}
           </p>
           <ProgressBar value={job.progress} label="Render progress" />
         </div>

@@ -13,6 +13,12 @@ describe("mergeLiveDocument", () => {
     expect(merged.prompt).toBe(view.prompt);
   });
 
+  it("takes the attempt from the document once a lost render is retried", () => {
+    const view = job({ status: "running", attempt: 1 });
+    expect(mergeLiveDocument(view, { status: "queued", stage: "retrying", attempt: 2 })).toMatchObject({ attempt: 2, stage: "retrying" });
+    expect(mergeLiveDocument(view, {}).attempt).toBe(1);
+  });
+
   it("keeps the view's values for fields the document does not carry", () => {
     const view = job({ status: "running", stage: "decoding", progress: 0.8, etaSec: 12, startedAt: "2025-03-01T10:01:00.000Z" });
     const merged = mergeLiveDocument(view, {});

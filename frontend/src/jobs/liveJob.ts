@@ -8,6 +8,7 @@ export interface JobDocument {
   status?: JobStatus;
   stage?: string | null;
   progress?: number;
+  attempt?: number;
   etaSec?: number | null;
   error?: JobError | null;
   refunded?: boolean;
@@ -28,6 +29,7 @@ export function mergeLiveDocument(view: Job, doc: JobDocument): Job {
     status: doc.status ?? view.status,
     stage: doc.stage !== undefined ? doc.stage : view.stage,
     progress: doc.progress ?? view.progress,
+    attempt: doc.attempt ?? view.attempt,
     startedAt: iso(doc.startedAt, view.startedAt),
     finishedAt: iso(doc.finishedAt, view.finishedAt),
     expiresAt: iso(doc.expiresAt, view.expiresAt),
