@@ -153,6 +153,16 @@ class LoadSettings:
     create_every: float
 
 
+def new_session(token: str | None = None) -> requests.Session:
+    """A keep-alive connection pool of its own. No proxy settings from the environment: the stack is local,
+    and looking them up costs the client CPU that the server on the same machine would otherwise get."""
+    session = requests.Session()
+    session.trust_env = False
+    if token:
+        session.headers["Authorization"] = f"Bearer {token}"
+    return session
+
+
 def sign_up_users(auth_host: str, base: str, count: int, credits: int) -> list[BenchUser]:
     """`count` new users, each granted `credits` by a new admin (the grant is an ordinary admin adjustment)."""
     run = uuid.uuid4().hex[:8]
@@ -164,9 +174,7 @@ def sign_up_users(auth_host: str, base: str, count: int, credits: int) -> list[B
     def one(index: int) -> BenchUser:
         user = sign_up(auth_host, f"bench-{run}-{index}@example.com", PASSWORD)
         grant_credits(base, admin_token, user["uid"], credits, "api_load benchmark")
-        session = requests.Session()
-        session.headers["Authorization"] = f"Bearer {user['idToken']}"
-        return BenchUser(uid=user["uid"], token=user["idToken"], session=session)
+        return BenchUser(uid=user["uid"], token=user["idToken"], session=new_session(user["idToken"]))
 
     with ThreadPoolExecutor(8) as pool:
         return list(pool.map(one, range(count)))
@@ -204,7 +212,7 @@ def user_loop(recorder: Recorder, user: BenchUser, load: LoadSettings, deadline:
 
 
 def health_loop(recorder: Recorder, base: str, deadline: float, every: float = 0.2) -> None:
-    session = requests.Session()
+    session = new_session()
     while time.monotonic() < deadline:
         recorder.timed(session, HEALTH_ROUTE, "GET", f"{base}/api/healthz")
         time.sleep(every)
@@ -233,11 +241,20 @@ def cancel_all(users: Sequence[BenchUser], base: str) -> None:
         list(pool.map(cancel, users))
 
 
+def cpu_model() -> str:
+    try:
+        with open("/proc/cpuinfo") as cpuinfo:
+            names = [line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name")]
+    except OSError:
+        names = []
+    return names[0] if names else platform.processor() or platform.machine()
+
+
 def machine_line() -> str:
     load1, load5, load15 = os.getloadavg()
     return (
-        f"{platform.node()}: {os.cpu_count()} cores ({platform.processor() or platform.machine()}), "
-        f"Python {platform.python_version()}, load average {load1:.2f} {load5:.2f} {load15:.2f}"
+        f"{platform.node()}: {os.cpu_count()} cores ({cpu_model()}), Python {platform.python_version()}, "
+        f"load average {load1:.2f} {load5:.2f} {load15:.2f}"
     )
 
 
