@@ -39,6 +39,7 @@ log = get_logger("lifecycle")
 
 INPUT_TTL_SEC = 3600
 PROGRESS_REFRESH = dt.timedelta(seconds=3)
+MAX_REMEMBERED_ASKS = 10_000  # jobs; forgotten all at once past this, which costs one early ask each
 
 
 class JobLifecycle:
@@ -53,6 +54,9 @@ class JobLifecycle:
     ):
         self.store, self.settings, self.objects, self.gpu, self.tokens = store, settings, objects, gpu, tokens
         self.queue = queue
+        # When this process last asked the backend about a job a viewer polls: a job waiting in the backend's
+        # queue records nothing on its document, and without this every view of it would ask again.
+        self._asked_at: dict[str, dt.datetime] = {}
 
     # -- transitions --------------------------------------------------------------------------------------
     def fail(self, job_id: str, code: str, message: str | None = None) -> bool:
@@ -301,12 +305,20 @@ class JobLifecycle:
 
     def refresh(self, job: Job) -> Job:
         """Fresh progress for a viewer, at most every few seconds per job; failures only log."""
-        checked = job.progress_checked_at or job.dispatched_at
-        if not job.on_gpu or (checked and utcnow() - checked < PROGRESS_REFRESH):
+        if not job.on_gpu:
             return job
+        now = utcnow()
+        looked = [at for at in (job.progress_checked_at, job.dispatched_at, self._asked_at.get(job.id)) if at]
+        if looked and now - max(looked) < PROGRESS_REFRESH:
+            return job
+        if len(self._asked_at) >= MAX_REMEMBERED_ASKS:
+            self._asked_at.clear()
+        self._asked_at[job.id] = now
         try:
-            self.reconcile(job, enforce_deadline=False)
+            outcome = self.reconcile(job, enforce_deadline=False)
         except errors.CineWeaveError as exc:
             log.info("progress refresh skipped: %s", exc.message, extra=fields(jobId=job.id))
+            return job
+        if outcome in ("waiting", "unreachable"):  # nothing was written
             return job
         return self.store.job(job.id) or job

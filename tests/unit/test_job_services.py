@@ -151,3 +151,17 @@ def test_the_webhook_token_names_the_job_and_status_decides(funded):
     funded.gpu.report(job.backend_id, "IN_PROGRESS", output={"progress": 0.4, "stage": "denoising"})
     assert funded.lifecycle.on_webhook(token, {"id": job.backend_id}) == "running"
     assert funded.store.job(job_id).status == JobStatus.RUNNING and funded.store.job(job_id).progress == 0.4
+
+
+def test_viewers_of_a_job_waiting_for_a_gpu_ask_the_backend_at_most_every_few_seconds(funded, monkeypatch):
+    job_id = funded.jobs.create("u1", REQUEST).jobId
+    funded.lifecycle.dispatch(job_id)
+    job = funded.store.job(job_id)
+    dispatched_long_ago = job.model_copy(update={"dispatched_at": job.dispatched_at - dt.timedelta(minutes=1)})
+    funded.store.state.jobs[job_id] = dispatched_long_ago
+    asked = []
+    status = funded.gpu.status
+    monkeypatch.setattr(funded.gpu, "status", lambda backend_id: asked.append(backend_id) or status(backend_id))
+    for _ in range(5):  # IN_QUEUE at the backend: nothing is written to the job
+        assert funded.lifecycle.refresh(funded.store.job(job_id)).status == JobStatus.DISPATCHED
+    assert asked == [job.backend_id]
