@@ -23,6 +23,7 @@ from typing import Any
 import requests
 
 log = logging.getLogger("cineweave.gpu_runner")
+RENDER_NICENESS = 10
 
 IN_QUEUE, IN_PROGRESS = "IN_QUEUE", "IN_PROGRESS"
 COMPLETED, FAILED, CANCELLED, TIMED_OUT = "COMPLETED", "FAILED", "CANCELLED", "TIMED_OUT"
@@ -198,6 +199,7 @@ class JobRunner:
             start_new_session=True,
         )
         assert process.stdin is not None and process.stdout is not None  # both are pipes
+        _lower_priority(process.pid)
         with self._lock:
             job.process = process
             if job.stop_reason is not None:  # canceled between dequeue and spawn
@@ -295,6 +297,16 @@ class JobRunner:
         cutoff = time.monotonic() - self.retention_s
         for job_id in [j.id for j in self._jobs.values() if j.finished_at is not None and j.finished_at < cutoff]:
             del self._jobs[job_id]
+
+
+def _lower_priority(pid: int) -> None:
+    """On a developer's machine the render shares the CPUs with the API and the emulators, where in production
+    it has a GPU machine to itself: it runs at a lower priority, so that it does not slow the API's answers.
+    Set before the worker has loaded torch, so its threads and ffmpeg inherit it."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, pid, RENDER_NICENESS)
+    except (OSError, AttributeError):  # the process already ended, or a platform without priorities
+        pass
 
 
 def _signal_group(process: subprocess.Popen, sig: int) -> None:

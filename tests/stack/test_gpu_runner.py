@@ -133,6 +133,20 @@ def test_cancel_stops_the_running_process(runner, webhook):
     assert wait_for(runner, submit(runner, {"steps": 1}), {"COMPLETED"})["status"] == "COMPLETED"
 
 
+def test_the_render_runs_at_a_lower_priority_than_the_api(runner):
+    import psutil
+
+    from shared.local.gpu_jobs import RENDER_NICENESS
+
+    job_id = submit(runner, {"mode": "hang"})
+    wait_for(runner, job_id, {"IN_PROGRESS"})
+    renders = [
+        child for child in psutil.Process().children(recursive=True) if STAND_IN.name in " ".join(child.cmdline())
+    ]
+    assert [render.nice() for render in renders] == [os.nice(0) + RENDER_NICENESS]
+    requests.post(f"{runner}/cancel/{job_id}", headers=AUTH, timeout=5)
+
+
 def test_cancel_of_a_queued_job_never_runs_it(runner):
     blocker = submit(runner, {"mode": "hang"})
     queued = submit(runner, {"steps": 1})
