@@ -5,6 +5,7 @@ retried (a retry could start a second execution); status and cancel are idempote
 """
 
 import requests
+import requests.adapters
 from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_exponential
 
 from shared.domain import errors
@@ -24,10 +25,19 @@ _transient = retry(
 )
 
 
+POOL_SIZE = 64
+
+
 class RunPodClient:
     def __init__(self, api_base: str, endpoint_id: str, api_key: str, session: requests.Session | None = None):
         self.base = f"{api_base.rstrip('/')}/{endpoint_id}"
-        self.session = session or requests.Session()
+        if session is None:
+            session = requests.Session()
+            # Kept-alive connections for as many requests as one process serves at once (the sweep, viewers'
+            # refreshes): past requests' default 10, each extra call would open a connection and drop it.
+            session.mount("http://", requests.adapters.HTTPAdapter(pool_maxsize=POOL_SIZE))
+            session.mount("https://", requests.adapters.HTTPAdapter(pool_maxsize=POOL_SIZE))
+        self.session = session
         self.session.headers["Authorization"] = f"Bearer {api_key}"
 
     def _call(self, method: str, path: str, **kwargs) -> dict:
