@@ -19,6 +19,8 @@ from tests.infra.hcl import REPO_ROOT
 sys.path.insert(0, str(REPO_ROOT / "terraform"))
 import bundle
 
+from tests.infra.distributions import installed_closure
+
 ENTRY_POINTS = sorted(path.stem for path in (REPO_ROOT / "functions").glob("*.py") if path.stem != "__init__")
 
 
@@ -93,29 +95,8 @@ def test_a_rebuild_replaces_the_staging_folder(staged, tmp_path):
             assert (left / rel).read_bytes() == (right / rel).read_bytes(), f"{name}/{rel} differs between builds"
 
 
-def _requirement_name(spec: str) -> str:
-    return re.split(r"[\s\[<>=!~;]", spec, maxsplit=1)[0].lower().replace("_", "-")
-
-
-def _installed_closure(requirements: list[str]) -> set[str]:
-    """Distributions the requirements pull in (extras-only dependencies left out)."""
-    seen: set[str] = set()
-    todo = [_requirement_name(spec) for spec in requirements]
-    while todo:
-        name = todo.pop()
-        if name in seen:
-            continue
-        seen.add(name)
-        try:
-            requires = importlib.metadata.requires(name) or []
-        except importlib.metadata.PackageNotFoundError:
-            continue
-        todo.extend(_requirement_name(spec) for spec in requires if "extra ==" not in spec)
-    return seen
-
-
 def test_every_module_the_bundle_imports_comes_with_its_requirements(staged):
-    closure = _installed_closure(bundle.runtime_requirements())
+    closure = installed_closure(bundle.runtime_requirements())
     distributions = importlib.metadata.packages_distributions()
     for name in ENTRY_POINTS:
         for path in (staged / name).rglob("*.py"):

@@ -12,6 +12,7 @@ import sys
 
 from docker.utils.build import exclude_paths
 
+from tests.infra.distributions import installed_closure, requirement_name
 from tests.infra.hcl import REPO_ROOT
 
 DOCKERFILE = REPO_ROOT / "worker" / "Dockerfile"
@@ -64,29 +65,9 @@ def test_the_dockerfile_pins_no_package_itself():
         assert not re.search(r"(?<![\w.-])(?!pip==)[A-Za-z0-9_.-]+==\d", part), part
 
 
-def _name(spec: str) -> str:
-    return re.split(r"[\s\[<>=!~;]", spec, maxsplit=1)[0].lower().replace("_", "-")
-
-
-def _closure(specs: list[str]) -> set[str]:
-    seen: set[str] = set()
-    todo = [_name(spec) for spec in specs]
-    while todo:
-        name = todo.pop()
-        if name in seen:
-            continue
-        seen.add(name)
-        try:
-            requires = importlib.metadata.requires(name) or []
-        except importlib.metadata.PackageNotFoundError:
-            continue
-        todo.extend(_name(spec) for spec in requires if "extra ==" not in spec)
-    return seen
-
-
 def test_every_module_the_worker_imports_comes_with_its_requirements():
     text = (REPO_ROOT / "worker" / "requirements.txt").read_text()
-    installed = _closure([line for line in text.splitlines() if line and not line.startswith("#")])
+    installed = installed_closure([line for line in text.splitlines() if line and not line.startswith("#")])
     distributions = importlib.metadata.packages_distributions()
     for path in (REPO_ROOT / "worker").rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text())):
@@ -100,5 +81,5 @@ def test_every_module_the_worker_imports_comes_with_its_requirements():
                 top = module.split(".")[0]
                 if top in sys.stdlib_module_names or top in {"worker", "shared", "__future__"}:
                     continue
-                owners = {_name(dist) for dist in distributions.get(top, [])}
+                owners = {requirement_name(dist) for dist in distributions.get(top, [])}
                 assert owners & installed, f"{path.relative_to(REPO_ROOT)} imports {top}, not in requirements.txt"
