@@ -8,12 +8,11 @@ install.
 
 from __future__ import annotations
 
+import argparse
 import re
 import sys
 import tomllib
 from pathlib import Path
-
-from shared import generated_file
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 TARGET = REPO_ROOT / "worker" / "requirements.txt"
@@ -48,15 +47,25 @@ def requirements_text(pyproject: Path = REPO_ROOT / "pyproject.toml") -> str:
     return "\n".join(lines) + "\n"
 
 
+# The same command as shared/generated_file.py's, written out: the worker image carries only the contract of
+# shared/ (tests/worker/test_image.py), so no worker module imports anything else from it.
 def main(argv: list[str] | None = None) -> int:
-    return generated_file.main(
-        argv,
-        prog="python -m worker.requirements",
-        description=__doc__,
-        target=TARGET,
-        text=requirements_text,
-        stale="not generated from pyproject.toml",
-    )
+    parser = argparse.ArgumentParser(prog="python -m worker.requirements", description=__doc__)
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--write", action="store_true", help="write worker/requirements.txt")
+    group.add_argument("--check", action="store_true", help="exit 1 when worker/requirements.txt is stale")
+    args = parser.parse_args(argv)
+    text = requirements_text()
+    if args.write:
+        TARGET.write_text(text, encoding="utf-8")
+        print(f"wrote {TARGET}")
+    elif args.check:
+        if not TARGET.is_file() or TARGET.read_text(encoding="utf-8") != text:
+            print(f"{TARGET} is not generated from pyproject.toml; run: {REGENERATE}", file=sys.stderr)
+            return 1
+    else:
+        sys.stdout.write(text)
+    return 0
 
 
 if __name__ == "__main__":
