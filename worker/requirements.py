@@ -47,8 +47,8 @@ def requirements_text(pyproject: Path = REPO_ROOT / "pyproject.toml") -> str:
     return "\n".join(lines) + "\n"
 
 
-# The same command as shared/generated_file.py's, written out: the worker image carries only the contract of
-# shared/ (tests/worker/test_image.py), so no worker module imports anything else from it.
+# The same command as shared/api_docs' for its document, written out: the worker image carries only the
+# contract of shared/ (tests/worker/test_image.py), so no worker module imports anything else from it.
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m worker.requirements", description=__doc__)
     group = parser.add_mutually_exclusive_group()
