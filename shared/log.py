@@ -68,18 +68,24 @@ class Trace:
         }
 
 
-_trace: contextvars.ContextVar[Trace | None] = contextvars.ContextVar("cineweave_log_trace", default=None)
+# The trace in hand, with its Cloud Logging resource name worked out once when it is set, not on every line.
+_trace: contextvars.ContextVar[tuple[Trace, str] | None] = contextvars.ContextVar("cineweave_log_trace", default=None)
 _bound: contextvars.ContextVar[Mapping[str, Any] | None] = contextvars.ContextVar("cineweave_log_ids", default=None)
 
 
 def current_trace() -> Trace | None:
-    return _trace.get()
+    named = _trace.get()
+    return named[0] if named else None
 
 
 def trace_headers() -> dict[str, str]:
     """The headers that carry the current trace on (none when there is no trace)."""
-    trace = _trace.get()
+    trace = current_trace()
     return trace.headers() if trace else {}
+
+
+def _named(trace: Trace | None) -> tuple[Trace, str] | None:
+    return (trace, f"projects/{project_id()}/traces/{trace.trace_id}") if trace else None
 
 
 def bind(**ids: Any) -> None:
@@ -90,7 +96,7 @@ def bind(**ids: Any) -> None:
 @contextlib.contextmanager
 def request_scope(headers: Headers) -> Iterator[None]:
     """One request: its trace, or none, and no ids left from an earlier request served on the same thread."""
-    trace_token, ids_token = _trace.set(Trace.from_headers(headers)), _bound.set(None)
+    trace_token, ids_token = _trace.set(_named(Trace.from_headers(headers))), _bound.set(None)
     try:
         yield
     finally:
@@ -101,7 +107,7 @@ def request_scope(headers: Headers) -> Iterator[None]:
 @contextlib.contextmanager
 def scope(trace: Trace | None = None, **ids: Any) -> Iterator[None]:
     """Lines logged inside carry `trace` (when given) and `ids`; what was bound before comes back after."""
-    trace_token = _trace.set(trace) if trace is not None else None
+    trace_token = _trace.set(_named(trace)) if trace is not None else None
     ids_token = _bound.set(_bound.get())
     bind(**ids)
     try:
@@ -145,15 +151,15 @@ def project_id() -> str:
         return project
     from shared.config import Settings  # its default project: what the settings fall back on too
 
-    return str(Settings.model_fields["project_id"].get_default(call_default_factory=True))
+    return str(Settings.model_fields["project_id"].default)
 
 
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, Any] = {"severity": record.levelname, "message": record.getMessage(), "logger": record.name}
-        trace = _trace.get()
-        if trace is not None:
-            entry[TRACE] = f"projects/{project_id()}/traces/{trace.trace_id}"
+        named = _trace.get()
+        if named is not None:
+            trace, entry[TRACE] = named
             if trace.span_id:
                 entry[SPAN] = trace.span_id
         entry.update(_bound.get() or {})
