@@ -42,6 +42,12 @@ PROGRESS_REFRESH = dt.timedelta(seconds=3)
 MAX_REMEMBERED_ASKS = 10_000  # jobs; forgotten all at once past this, which costs one early ask each
 
 
+def _refund(tx: Transaction, job: Job, reason: str, now: dt.datetime) -> None:
+    """The job's reservation back to its owner's balance, in the transaction that fails it."""
+    account = tx.account(job.user_id)
+    tx.record(account, credits.refund(account, job.id, job.credits, reason, now))
+
+
 class JobLifecycle:
     def __init__(
         self,
@@ -71,8 +77,7 @@ class JobLifecycle:
             failed = job.fail(error, now)
             if failed is None:
                 return None
-            account = tx.account(job.user_id)
-            tx.record(account, credits.refund(account, job_id, job.credits, error["code"], now))
+            _refund(tx, job, error["code"], now)
             tx.save_job(failed)
             return failed
 
@@ -105,8 +110,7 @@ class JobLifecycle:
             if moved is None:  # not reached: a job on the GPU can always fail
                 return None
             if decision == Decision.REFUND:
-                account = tx.account(job.user_id)
-                tx.record(account, credits.refund(account, job_id, job.credits, error["code"], now))
+                _refund(tx, job, error["code"], now)
             tx.save_job(moved)
             return decision, moved
 
