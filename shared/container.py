@@ -2,7 +2,7 @@
 
 import functools
 
-from shared.config import Settings, get_settings, settings_check
+from shared.config import InvalidSettings, Settings, get_settings, settings_check
 from shared.domain import errors
 
 
@@ -212,10 +212,12 @@ def services() -> Services:
     problems were logged at start): a half-configured deploy serves nothing rather than something wrong."""
     global _current
     if _current is None:
-        checked = settings_check()
-        if checked.settings is None:
-            raise errors.Unavailable("The service is not configured correctly; try again later.", retry_after=60)
-        _current = Services(checked.settings)
+        try:
+            _current = Services()
+        except InvalidSettings:
+            raise errors.Unavailable(
+                "The service is not configured correctly; try again later.", retry_after=60
+            ) from None
     return _current
 
 
