@@ -64,10 +64,11 @@ class UserVerifier:
                 raise errors.Unauthenticated("Your session has expired; sign in again.") from None
             except (auth.InvalidIdTokenError, ValueError):
                 raise errors.Unauthenticated("The ID token is not valid.") from None
+            # The emulator path of firebase-admin skips the expiry check; enforce it everywhere. Kept claims
+            # are not checked again: the cache drops them at their expiry.
+            if int(claims.get("exp", 0)) <= time.time():
+                raise errors.Unauthenticated("Your session has expired; sign in again.")
             self._verified.put(token, claims)
-        # The emulator path of firebase-admin skips the expiry check; enforce it everywhere.
-        if int(claims.get("exp", 0)) <= time.time():
-            raise errors.Unauthenticated("Your session has expired; sign in again.")
         return User(uid=claims["uid"], email=claims.get("email"), admin=claims.get("admin") is True)
 
     def user(self, request: flask.Request, *, api_keys: bool = True) -> User:
