@@ -88,10 +88,11 @@ class ModerationService:
         email: str | None,
         request: CreateJobRequest,
         refusal_id: str,
-        image: StoredObject | None = None,
+        image: StoredObject | None,
     ) -> list[str]:
         """Refuse the request (raising) or answer the fields that could not be checked (fail-open only).
-        `image` is the start image as stored, which the create has looked up already."""
+        `image` is the start image as stored, which the create has looked up already; no default, so that
+        no caller can leave an image unchecked by leaving it out."""
         now = utcnow()
         if self.records.refusals_since(uid, window_start(now)) > self.settings.moderation_max_refusals_per_hour:
             raise errors.RateLimited(

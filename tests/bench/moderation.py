@@ -55,11 +55,11 @@ def main() -> None:
         image=lambda: None,  # type: ignore[arg-type,return-value]
     )
     request = CreateJobRequest(prompt=prompt, durationSec=5)
-    service.screen("bench", None, request, "warm-up")
+    service.screen("bench", None, request, "warm-up", None)
     timings = []
     for n in range(args.repeat):
         began = time.perf_counter()
-        service.screen("bench", None, request, f"r{n}")
+        service.screen("bench", None, request, f"r{n}", None)
         timings.append((time.perf_counter() - began) * 1000)
     server.shutdown()
     timings.sort()
