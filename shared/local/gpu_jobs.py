@@ -22,6 +22,8 @@ from typing import Any
 
 import requests
 
+from shared.local.watchdog import signal_group
+
 log = logging.getLogger("cineweave.gpu_runner")
 RENDER_NICENESS = 10
 
@@ -223,7 +225,7 @@ class JobRunner:
             if job.kill_timer is not None:
                 job.kill_timer.cancel()
         # Whatever the worker started (ffmpeg) goes with it; this also closes its copies of stdout.
-        _signal_group(process, signal.SIGKILL)
+        signal_group(process.pid, signal.SIGKILL)
         reader.join(timeout=10)
         with self._lock:
             job.process = None
@@ -288,8 +290,8 @@ class JobRunner:
         process = job.process
         if job.kill_timer is not None or process is None:  # already being stopped, or nothing to stop
             return
-        _signal_group(process, signal.SIGTERM)
-        job.kill_timer = threading.Timer(self.kill_grace_s, _signal_group, args=(process, signal.SIGKILL))
+        signal_group(process.pid, signal.SIGTERM)
+        job.kill_timer = threading.Timer(self.kill_grace_s, signal_group, args=(process.pid, signal.SIGKILL))
         job.kill_timer.daemon = True
         job.kill_timer.start()
 
@@ -306,11 +308,4 @@ def _lower_priority(pid: int) -> None:
     try:
         os.setpriority(os.PRIO_PROCESS, pid, RENDER_NICENESS)
     except (OSError, AttributeError):  # the process already ended, or a platform without priorities
-        pass
-
-
-def _signal_group(process: subprocess.Popen, sig: int) -> None:
-    try:
-        os.killpg(process.pid, sig)
-    except (ProcessLookupError, PermissionError):
         pass

@@ -37,10 +37,6 @@ class KeptData:
     def s3_dir(self) -> Path:
         return self.root / "s3"
 
-    def auth_import(self) -> Path | None:
-        """The Auth emulator's last export, when there is one."""
-        return self.auth_dir if (self.auth_dir / "firebase-export-metadata.json").is_file() else None
-
     def firestore_seed(self) -> Path | None:
         """The metadata file of the Firestore emulator's last export, when there is one."""
         metadata = self.firestore_dir / FIRESTORE_EXPORT_NAME / f"{FIRESTORE_EXPORT_NAME}.overall_export_metadata"

@@ -20,6 +20,7 @@ from typing import IO
 
 import requests
 
+from shared.local import settings
 from shared.local.watchdog import end_groups
 
 log = logging.getLogger("cineweave.stack")
@@ -137,7 +138,7 @@ class Children:
             self._watchdog = subprocess.Popen(
                 [sys.executable, "-m", "shared.local.watchdog"],
                 stdin=subprocess.PIPE,
-                cwd=Path(__file__).resolve().parents[2],
+                cwd=settings.REPO_ROOT,
                 start_new_session=True,
             )
         assert self._watchdog.stdin is not None  # a pipe

@@ -89,7 +89,7 @@ def start_moderation_standin(api: str, port: int) -> ManagedProcess:
     return process
 
 
-def _start_emulators(env: dict[str, str], keep: KeptData | None) -> list[ManagedProcess]:
+def _start_emulators(env: dict[str, str], keep: KeptData | None) -> None:
     from shared.local.emulators import start_auth, start_firestore, start_s3
 
     ports = settings.DEV_EMULATOR_PORTS
@@ -119,7 +119,6 @@ def _start_emulators(env: dict[str, str], keep: KeptData | None) -> list[Managed
         log.info(
             "kept data loaded from %s (Firestore: %s, objects: %d)", keep.root, "yes" if seed else "none", restored
         )
-    return started
 
 
 def _timed(start):
