@@ -12,6 +12,11 @@ export interface TimestampLike {
   toDate(): Date;
 }
 
+/** A stored timestamp as an ISO string; null for anything that is not one (null, a missing field). */
+export function timestampIso(value: unknown): string | null {
+  return typeof (value as TimestampLike | null)?.toDate === "function" ? (value as TimestampLike).toDate().toISOString() : null;
+}
+
 /** Live reads of single documents the rules let the user see. */
 export interface LiveDocuments {
   watch(collection: string, id: string, onData: (data: Record<string, unknown> | null) => void,

@@ -8,7 +8,7 @@ export function Overview({ data }: { data: AdminOverview }) {
     <>
       <div className="stats-row">
         <Stat label="Users" value={String(data.users)} />
-        <Stat label="Failure ratio" value={`${(data.failureRatio * 100).toFixed(1)}%`} />
+        <Stat label="Failure ratio" value={percent(data.failureRatio)} />
         <Stat label="Credits burned" value={String(data.creditsBurned)} />
         <Stat label="GPU time" value={`${data.gpuSeconds.toFixed(0)} s`} note={`≈ $${data.gpuCostUsd.toFixed(2)}`} />
       </div>
@@ -47,10 +47,11 @@ export function Overview({ data }: { data: AdminOverview }) {
 }
 
 const seconds = (value: number | null) => (value === null ? "—" : `${value.toFixed(1)} s`);
+const percent = (ratio: number | null) => (ratio === null ? "—" : `${(ratio * 100).toFixed(1)}%`);
 
 /** The jobs created in the last 24 hours: how many succeeded, how long renders and queue waits took. */
 function LastDay({ stats }: { stats: RecentJobStats }) {
-  const rate = stats.successRate === null ? "—" : `${(stats.successRate * 100).toFixed(1)}%`;
+  const rate = percent(stats.successRate);
   return (
     <div className="panel" data-testid="last-24h">
       <h2>Last 24 hours</h2>

@@ -2,7 +2,7 @@
 // wrote; the view adds what only the API knows (signed video URLs, queue position).
 import type { Job, JobError, JobStatus } from "../api/types";
 import { UNFINISHED } from "../api/types";
-import type { TimestampLike } from "../firebase";
+import { timestampIso, type TimestampLike } from "../firebase";
 
 export interface JobDocument {
   status?: JobStatus;
@@ -19,8 +19,7 @@ export interface JobDocument {
 }
 
 function iso(value: TimestampLike | null | undefined, fallback: string | null): string | null {
-  if (value === undefined) return fallback;
-  return value ? value.toDate().toISOString() : null;
+  return value === undefined ? fallback : timestampIso(value);
 }
 
 export function mergeLiveDocument(view: Job, doc: JobDocument): Job {
