@@ -7,11 +7,8 @@ from shared.container import services
 from shared.domain import errors, responses
 from shared.http import Endpoint, json_response
 from shared.json_input import json_body
-from shared.log import fields, get_logger
-from shared.log_events import LogEvent
 
-endpoint = Endpoint("runpod_webhook")
-log = get_logger("runpod_webhook")
+endpoint = Endpoint("runpod_webhook", webhook_source="runpod")
 
 
 @endpoint.route("/api/webhooks/runpod", methods=("POST",))
@@ -21,11 +18,7 @@ def receive(request):
         body = json_body(request)
     except errors.InvalidArgument:
         body = {}  # the body proves nothing anyway: the token and /status decide
-    try:
-        outcome = app.lifecycle.on_webhook(request.args.get("token"), body)
-    except (errors.Unauthenticated, errors.Forbidden) as refusal:
-        log.warning(refusal.message, extra=fields(event=LogEvent.WEBHOOK_REJECTED, source="runpod", code=refusal.code))
-        raise
+    outcome = app.lifecycle.on_webhook(request.args.get("token"), body)
     return json_response(responses.WebhookOutcome(ok=True, outcome=outcome))
 
 

@@ -11,11 +11,8 @@ import functions_framework
 from shared.container import services
 from shared.domain import errors, responses
 from shared.http import Endpoint, json_response
-from shared.log import fields, get_logger
-from shared.log_events import LogEvent
 
-endpoint = Endpoint("truelayer_webhook")
-log = get_logger("truelayer_webhook")
+endpoint = Endpoint("truelayer_webhook", webhook_source="truelayer")
 MAX_WEBHOOK_BYTES = 256 * 1024
 
 
@@ -25,13 +22,7 @@ def receive(request):
     if request.content_length and request.content_length > MAX_WEBHOOK_BYTES:
         raise errors.TooLarge(f"A webhook body is at most {MAX_WEBHOOK_BYTES} bytes.")
     body = request.get_data(cache=True)
-    try:
-        app.webhook_verifier.verify("POST", request.path, dict(request.headers), body)
-    except errors.Unauthenticated as refusal:
-        log.warning(
-            refusal.message, extra=fields(event=LogEvent.WEBHOOK_REJECTED, source="truelayer", code=refusal.code)
-        )
-        raise
+    app.webhook_verifier.verify("POST", request.path, dict(request.headers), body)
     try:
         event = json.loads(body)
     except ValueError:

@@ -92,8 +92,11 @@ def query_int(request: flask.Request, name: str, default: int, *, low: int, high
 class Endpoint:
     """One function's routes: matches the sub-path, calls the view, maps every failure to a JSON answer."""
 
-    def __init__(self, name: str):
+    def __init__(self, name: str, webhook_source: str | None = None):
+        """`webhook_source` names the sender of an incoming webhook this function takes: a refusal of the
+        caller (401, 403) is then logged as a rejected webhook, the line the rejection metric counts."""
         self.name = name
+        self.webhook_source = webhook_source
         # No slash merging: werkzeug would answer `/api/jobs/..//cancel` with a redirect to `/api/jobs/../cancel`.
         self._rules = Map(merge_slashes=False)
         self._views: dict[str, Callable] = {}
@@ -133,6 +136,9 @@ class Endpoint:
         except errors.CineWeaveError as error:
             if error.status >= 500:
                 return _server_error(error, error.message, self.name, request.path)
+            if self.webhook_source and error.status in (401, 403):
+                rejected = fields(event=LogEvent.WEBHOOK_REJECTED, source=self.webhook_source, code=error.code)
+                log.warning(error.message, extra=rejected)
             return error_response(error)
         except _HTTPException as exc:  # werkzeug's refusals (a redirect, unreadable form data...) without its HTML
             refusal = _from_werkzeug(exc, request)
