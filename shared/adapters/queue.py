@@ -10,6 +10,7 @@ receiver cannot take from the dispatches. Each task carries the trace of the req
 import hashlib
 import json
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Protocol
 from urllib.parse import urlsplit
@@ -136,46 +137,55 @@ class LocalQueue:
         self._pool.submit(self._deliver, job_id, trace_headers())  # read here: the pool's threads have no trace
 
     def _deliver(self, job_id: str, trace: dict[str, str] | None = None) -> None:
-        for attempt in range(1, self.attempts + 1):
-            if self.stopping.is_set():
-                log.info("dispatch not sent: the local stack is stopping", extra=fields(jobId=job_id))
-                return
-            try:
-                response = requests.post(
-                    self.dispatch_url,
-                    json={"jobId": job_id},
-                    headers={"Authorization": f"Bearer {self.secret}", **(trace or {})},
-                    timeout=30,
-                )
-                if response.status_code < 500:
-                    return
-                log.warning("dispatch answered %s", response.status_code, extra=fields(jobId=job_id))
-            except requests.RequestException as exc:
-                log.warning("dispatch not delivered: %s", exc, extra=fields(jobId=job_id, attempt=attempt))
-            self.stopping.wait(self.backoff_sec * attempt)
-        log.error("dispatch gave up; the sweep will retry", extra=fields(jobId=job_id))
+        self._post(
+            "dispatch",
+            self.dispatch_url,
+            {"jobId": job_id},
+            trace,
+            self.attempts,
+            lambda attempt: self.backoff_sec * attempt,
+            fields(jobId=job_id),
+        )
 
     def enqueue_webhook(self, job_id: str, event: str) -> None:
         self._pool.submit(self._deliver_webhook, job_id, event, trace_headers())
 
     def _deliver_webhook(self, job_id: str, event: str, trace: dict[str, str] | None = None) -> None:
-        url, context = webhook_task_url(self.dispatch_url), fields(jobId=job_id, event=event)
-        for attempt in range(1, self.webhook_attempts + 1):
+        self._post(
+            "webhook task",
+            webhook_task_url(self.dispatch_url),
+            {"jobId": job_id, "event": event},
+            trace,
+            self.webhook_attempts,
+            lambda attempt: self.webhook_backoff_sec * 2 ** (attempt - 1),
+            fields(jobId=job_id, event=event),
+        )
+
+    def _post(
+        self,
+        task: str,
+        url: str,
+        payload: dict[str, str],
+        trace: dict[str, str] | None,
+        attempts: int,
+        delay_sec: Callable[[int], float],
+        context: dict,
+    ) -> None:
+        """What Cloud Tasks does for a task: post it until it answers below 500, waiting `delay_sec(attempt)`
+        between attempts; a stop of the local stack ends the waiting and sends nothing more."""
+        for attempt in range(1, attempts + 1):
             if self.stopping.is_set():
-                log.info("webhook task not sent: the local stack is stopping", extra=context)
+                log.info("%s not sent: the local stack is stopping", task, extra=context)
                 return
             try:
                 response = requests.post(
-                    url,
-                    json={"jobId": job_id, "event": event},
-                    headers={"Authorization": f"Bearer {self.secret}", **(trace or {})},
-                    timeout=30,
+                    url, json=payload, headers={"Authorization": f"Bearer {self.secret}", **(trace or {})}, timeout=30
                 )
                 if response.status_code < 500:
                     return
-                log.info("webhook task answered %s", response.status_code, extra=context)
+                log.info("%s answered %s", task, response.status_code, extra=context)
             except requests.RequestException as exc:
-                log.warning("webhook task not delivered: %s", exc, extra=context)
-            if attempt < self.webhook_attempts:
-                self.stopping.wait(self.webhook_backoff_sec * 2 ** (attempt - 1))
-        log.error("webhook delivery gave up after %s attempts", self.webhook_attempts, extra=context)
+                log.warning("%s not delivered: %s", task, exc, extra=context)
+            if attempt < attempts:
+                self.stopping.wait(delay_sec(attempt))
+        log.error("%s gave up after %s attempts", task, attempts, extra=context)
